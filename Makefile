@@ -1,0 +1,79 @@
+# Intervy: `make run` serves the app, `make test` runs every test. Both do their own set-up.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run test lint bench stop-db db setup chromium clean
+
+help:
+	@echo "make run      set everything up (venv, local PostgreSQL, migrations, seed pack, demo users) and serve on 127.0.0.1:$(PORT)"
+	@echo "make test     run every test: lint, unit, integration on PostgreSQL, browser (Chromium)"
+	@echo "make bench    load benchmark against the signed-in ceiling; writes bench/results/latest.json"
+	@echo "make stop-db  stop the project-local PostgreSQL (data stays in .pg/)"
+
+# The virtualenv, rebuilt when pyproject.toml changes. Honours $$PYTHON, else probes.
+$(VENV)/.installed: pyproject.toml
+	@set -e; \
+	if [ ! -x "$(PY)" ] || ! "$(PY)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	  rm -rf "$(VENV)"; found=""; \
+	  if [ -n "$${PYTHON:-}" ]; then candidates="$$PYTHON"; else candidates="python3.14 python3.13 python3.12 python3"; fi; \
+	  for candidate in $$candidates; do \
+	    if "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then found="$$candidate"; break; fi; \
+	  done; \
+	  if [ -z "$$found" ]; then \
+	    echo "Intervy needs Python 3.12 or newer. Tried: $$candidates." >&2; \
+	    echo "Install one, or point PYTHON at it: make run PYTHON=/path/to/python3.13" >&2; exit 1; \
+	  fi; \
+	  echo "Creating $(VENV) with $$found ($$("$$found" --version))"; \
+	  "$$found" -m venv "$(VENV)"; \
+	fi; \
+	"$(PY)" -m pip install --quiet --disable-pip-version-check --upgrade pip; \
+	"$(PY)" -m pip install --quiet --disable-pip-version-check -e '.[dev]'; \
+	touch "$@"
+
+setup: $(VENV)/.installed
+
+db: setup
+	@"$(PY)" -m intervy.localdb >/dev/null
+
+run: setup
+	@"$(PY)" manage.py migrate --no-input -v 0
+	@"$(PY)" manage.py load_questions seeds/
+	@"$(PY)" manage.py seed_demo
+	@echo "Serving Intervy on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it; the database keeps running, 'make stop-db' stops it)"
+	@"$(PY)" manage.py runserver "127.0.0.1:$(PORT)"
+
+# Debian's Chromium drives the browser tests (Playwright's own download is not reachable).
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  elif command -v sudo >/dev/null; then \
+	    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium at $(CHROMIUM): apt-get install chromium" >&2; exit 1; \
+	  fi; \
+	fi
+
+lint: setup
+	@"$(PY)" -m ruff check .
+	@"$(PY)" -m ruff format --check .
+
+test: setup chromium lint
+	@"$(PY)" manage.py makemigrations --check --dry-run -v 0 || { echo "Models changed without a migration: run manage.py makemigrations" >&2; exit 1; }
+	@CHROMIUM_PATH="$(CHROMIUM)" "$(PY)" -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	@"$(PY)" bench/run.py $(BENCH_ARGS)
+
+stop-db:
+	@if [ -x "$(PY)" ]; then "$(PY)" -m intervy.localdb stop; else echo "No virtualenv, so no local PostgreSQL to stop."; fi
+
+clean: stop-db
+	rm -rf "$(VENV)" .pg staticfiles

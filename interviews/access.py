@@ -1,0 +1,91 @@
+"""Who may see what: the one module of access-checked getters.
+
+Views call these; they start from the user, so a forgotten filter is hard to write.
+Strangers get 404 (Http404), never a hint that the thing exists.
+
+Blind review lives here too: `visible_scorecards` is the only way a page, fragment,
+export, count or ordering reaches other people's scores.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from interviews.models import InterviewSession, Position, Scorecard
+from intervy.roles import is_admin, is_hiring_manager
+
+
+def session_for_panelist(user: Any, session_id: int) -> tuple[InterviewSession, Scorecard]:
+    """The session and the user's own scorecard on it; 404 unless the user is on the panel."""
+    scorecard = (
+        Scorecard.objects.select_related("session__candidate", "session__position")
+        .filter(session_id=session_id, interviewer_id=user.pk)
+        .first()
+    )
+    if scorecard is None:
+        raise Http404("No such interview session.")
+    return scorecard.session, scorecard
+
+
+def positions_for_manager(user: Any) -> QuerySet[Position]:
+    """The positions whose scorecards this user may review: their own, or all for admins."""
+    positions = Position.objects.all()
+    if is_admin(user):
+        return positions
+    if not is_hiring_manager(user):
+        return positions.none()
+    return positions.filter(hiring_manager_id=user.pk)
+
+
+def position_for_manager(user: Any, position_id: int) -> Position:
+    position = positions_for_manager(user).filter(pk=position_id).first()
+    if position is None:
+        raise Http404("No such position.")
+    return position
+
+
+def session_for_reviewer(user: Any, session_id: int) -> InterviewSession:
+    """A session the user may review: as its position's hiring manager, an admin or a panelist."""
+    session = (
+        InterviewSession.objects.select_related("candidate", "position")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None or not can_review(user, session):
+        raise Http404("No such interview session.")
+    return session
+
+
+def can_review(user: Any, session: InterviewSession) -> bool:
+    if is_admin(user):
+        return True
+    if session.position.hiring_manager_id == user.pk and is_hiring_manager(user):
+        return True
+    return session.scorecards.filter(interviewer_id=user.pk).exists()
+
+
+def visible_scorecards(user: Any, session: InterviewSession) -> QuerySet[Scorecard]:
+    """The scorecards of `session` this user may see (PRODUCT D2, leak-proof blind review).
+
+    - A panelist always sees their own; the others' only once their own is submitted,
+      and then only submitted ones (a draft is private to its author).
+    - The position's hiring manager and admins see submitted scorecards only.
+    - Anyone else sees nothing.
+    """
+    scorecards = Scorecard.objects.filter(session=session)
+    own = scorecards.filter(interviewer_id=user.pk)
+    own_card = own.only("submitted_at").first()
+    reviewer = is_admin(user) or (
+        is_hiring_manager(user) and session.position.hiring_manager_id == user.pk
+    )
+    if own_card is not None and own_card.submitted_at is not None:
+        return scorecards.submitted()
+    if own_card is not None:
+        # On the panel and not yet submitted: blind, whatever other role the user has.
+        return own
+    if reviewer:
+        return scorecards.submitted()
+    return scorecards.none()

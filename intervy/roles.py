@@ -1,0 +1,86 @@
+"""Who may do what. Deny by default: a signed-in user with no role sees nothing.
+
+Roles are Django groups ("Interviewers", "Hiring managers"); admins are staff users.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+INTERVIEWERS = "Interviewers"
+HIRING_MANAGERS = "Hiring managers"
+
+
+def group_names(user: Any) -> frozenset[str]:
+    """The user's group names, read once per request and kept on the user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_intervy_groups", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._intervy_groups = cached
+    return cached
+
+
+def is_admin(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_interviewer(user: Any) -> bool:
+    return is_admin(user) or INTERVIEWERS in group_names(user)
+
+
+def is_hiring_manager(user: Any) -> bool:
+    return is_admin(user) or HIRING_MANAGERS in group_names(user)
+
+
+def has_any_role(user: Any) -> bool:
+    return is_admin(user) or bool(group_names(user) & {INTERVIEWERS, HIRING_MANAGERS})
+
+
+def _requires(check: Callable[[Any], bool]) -> Callable:
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not check(request.user):
+                raise PermissionDenied("Your account has no role that may open this page.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+role_required = _requires(has_any_role)
+interviewer_required = _requires(is_interviewer)
+hiring_manager_required = _requires(is_hiring_manager)
+admin_required = _requires(is_admin)
+
+
+def roles_context(request: HttpRequest) -> dict[str, Any]:
+    """Lazy role flags for the navigation; evaluated only if a template reads them."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+
+    class Roles:
+        @property
+        def admin(self) -> bool:
+            return is_admin(user)
+
+        @property
+        def interviewer(self) -> bool:
+            return is_interviewer(user)
+
+        @property
+        def hiring_manager(self) -> bool:
+            return is_hiring_manager(user)
+
+    return {"roles": Roles()}

@@ -1,0 +1,89 @@
+"""Markdown for prompts, answers and notes: CommonMark, sanitized, code highlighted.
+
+Rendered once when the source changes and stored beside it (see Question.render_markdown),
+never per request.
+"""
+
+from __future__ import annotations
+
+import nh3
+from markdown_it import MarkdownIt
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+_FORMATTER = HtmlFormatter(cssclass="highlight", nowrap=False)
+
+
+def _highlight(code: str, lang: str, _attrs: str) -> str:
+    try:
+        lexer = get_lexer_by_name(lang.strip().lower()) if lang.strip() else None
+    except ClassNotFound:
+        lexer = None
+    if lexer is None:
+        return ""  # markdown-it escapes and wraps it in <pre><code> itself
+    return highlight(code, lexer, _FORMATTER)
+
+
+# "html": False escapes raw HTML in the source; nh3 below is the second line of defence.
+_MD = MarkdownIt("commonmark", {"html": False, "highlight": _highlight}).enable("table")
+
+_ALLOWED_TAGS = {
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "span",
+    "div",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "del",
+    "s",
+    "img",
+}
+_ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "span": {"class"},
+    "div": {"class"},
+    "code": {"class"},
+    "pre": {"class"},
+    "th": {"align"},
+    "td": {"align"},
+    "ol": {"start"},
+}
+
+
+def render_markdown(source: str) -> str:
+    """Markdown to safe HTML: no scripts, no event handlers, no javascript: links."""
+    html = _MD.render(source or "")
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def pygments_css() -> str:
+    return _FORMATTER.get_style_defs(".highlight")

@@ -1,0 +1,142 @@
+"""The question bank: categories, questions and their 1–4 rubric anchors."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.urls import reverse
+
+from questions.markdown import render_markdown
+
+RUBRIC_LEVELS = (1, 2, 3, 4)
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", "Easy"
+    MEDIUM = "medium", "Medium"
+    HARD = "hard", "Hard"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class Category(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists and packs.")
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def published(self) -> QuestionQuerySet:
+        return self.filter(status=Status.PUBLISHED)
+
+    def with_category(self) -> QuestionQuerySet:
+        return self.select_related("category")
+
+
+class Question(models.Model):
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=200)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="questions")
+    difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    prompt = models.TextField()
+    answer = models.TextField(blank=True)
+    follow_up = models.TextField(blank=True)
+    # Rendered, sanitized HTML, refreshed whenever the markdown changes.
+    prompt_html = models.TextField(blank=True, editable=False)
+    answer_html = models.TextField(blank=True, editable=False)
+    follow_up_html = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category__position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(difficulty__in=Difficulty.values),
+                name="question_difficulty_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="question_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(prompt=""), name="question_prompt_not_empty"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "category", "difficulty"], name="question_bank_filter_idx"
+            ),
+            GinIndex(fields=["tags"], name="question_tags_gin"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # The HTML is a cache of the markdown; every writer (admin, pack loader, runner)
+        # must keep it in step, so it is refreshed here rather than trusted to each caller.
+        self.render_markdown()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"prompt", "answer", "follow_up"} & set(update_fields):
+            kwargs["update_fields"] = {
+                *update_fields,
+                "prompt_html",
+                "answer_html",
+                "follow_up_html",
+            }
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("questions:detail", args=[self.slug])
+
+    def render_markdown(self) -> None:
+        """Refresh the stored HTML from the markdown sources.
+
+        Pages show the stored HTML, so rendering (and sanitizing) is paid once per edit,
+        not once per view.
+        """
+        self.prompt_html = render_markdown(self.prompt)
+        self.answer_html = render_markdown(self.answer)
+        self.follow_up_html = render_markdown(self.follow_up)
+
+    def anchors_by_level(self) -> dict[int, str]:
+        return {anchor.level: anchor.text for anchor in self.anchors.all()}
+
+
+class RubricAnchor(models.Model):
+    """What an answer at one level (1–4) of this question's rating scale sounds like."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="anchors")
+    level = models.PositiveSmallIntegerField(
+        choices=[(level, str(level)) for level in RUBRIC_LEVELS]
+    )
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["question", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "level"], name="anchor_one_per_level"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=4), name="anchor_level_1_to_4"
+            ),
+            models.CheckConstraint(condition=~models.Q(text=""), name="anchor_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.text[:60]}"

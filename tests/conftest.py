@@ -1,0 +1,99 @@
+"""Personas and helpers shared by every test.
+
+The personas: an admin, two interviewers, a hiring manager (who owns `position`), a
+second hiring manager (owning `other_position`), and a stranger (signed in, no role).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+
+from intervy.roles import HIRING_MANAGERS, INTERVIEWERS
+
+PASSWORD = "correct-horse-battery-staple"
+
+# Playwright's sync API runs an event loop in the test thread; Django's async-safety
+# check would otherwise refuse the ORM calls our browser tests make for set-up.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def make_user(username: str, *, group: str | None = None, staff: bool = False) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        first_name=username.title(),
+        is_staff=staff,
+        is_superuser=staff,
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return make_user("admin", staff=True)
+
+
+@pytest.fixture
+def interviewer(db) -> User:
+    return make_user("interviewer", group=INTERVIEWERS)
+
+
+@pytest.fixture
+def interviewer2(db) -> User:
+    return make_user("interviewer2", group=INTERVIEWERS)
+
+
+@pytest.fixture
+def manager(db) -> User:
+    return make_user("manager", group=HIRING_MANAGERS)
+
+
+@pytest.fixture
+def other_manager(db) -> User:
+    return make_user("other_manager", group=HIRING_MANAGERS)
+
+
+@pytest.fixture
+def stranger(db) -> User:
+    return make_user("stranger")
+
+
+@pytest.fixture
+def seed_pack(db) -> None:
+    """The real 31-question seed pack, loaded through the real loader."""
+    call_command("load_questions", "seeds/backend-developer.yaml", verbosity=0)
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)`: the Django test client signed in as that user."""
+
+    def sign_in(user: User):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, headless, with the flags this sandboxed machine needs."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
