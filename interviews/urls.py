@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from interviews.views import home
+from interviews.views import home, runner, scorecards
 
 app_name = "interviews"
 
@@ -14,8 +14,12 @@ urlpatterns = [
 urlpatterns += []
 
 # --- runner (views/runner.py) --------------------------------------------------------
-urlpatterns += []
+urlpatterns += [
+    path("sessions/<int:session_id>/", runner.runner, name="runner"),
+]
 
 # --- scorecards, debrief, hiring-manager review, exports
 # (views/scorecards.py, views/review.py, views/exports.py)
-urlpatterns += []
+urlpatterns += [
+    path("sessions/<int:session_id>/scorecard/", scorecards.scorecard, name="scorecard"),
+]
