@@ -6,6 +6,8 @@ never per request.
 
 from __future__ import annotations
 
+from html import escape
+
 import nh3
 from markdown_it import MarkdownIt
 from pygments import highlight
@@ -13,17 +15,22 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-_FORMATTER = HtmlFormatter(cssclass="highlight", nowrap=False)
+# nowrap: Pygments gives only the token spans; _highlight wraps them itself. Pygments'
+# own wrapper is a <div><pre>, which markdown-it would nest inside its <pre><code>.
+_FORMATTER = HtmlFormatter(cssclass="highlight", nowrap=True)
 
 
 def _highlight(code: str, lang: str, _attrs: str) -> str:
+    name = lang.strip().lower()
     try:
-        lexer = get_lexer_by_name(lang.strip().lower()) if lang.strip() else None
+        lexer = get_lexer_by_name(name) if name else None
     except ClassNotFound:
         lexer = None
     if lexer is None:
         return ""  # markdown-it escapes and wraps it in <pre><code> itself
-    return highlight(code, lexer, _FORMATTER)
+    # markdown-it uses a result starting with "<pre" as the whole block, unwrapped.
+    spans = highlight(code, lexer, _FORMATTER)
+    return f'<pre class="highlight"><code class="language-{escape(name)}">{spans}</code></pre>'
 
 
 # "html": False escapes raw HTML in the source; nh3 below is the second line of defence.
@@ -86,4 +93,5 @@ def render_markdown(source: str) -> str:
 
 
 def pygments_css() -> str:
+    """The stylesheet for highlighted code; committed as static/css/pygments.css."""
     return _FORMATTER.get_style_defs(".highlight")
