@@ -1,4 +1,5 @@
-"""Workflows that span several models: scheduling and starting a session.
+"""Workflows that span several models: scheduling and starting a session; submitting
+and amending a scorecard.
 
 Each is one transaction; a half-started session cannot exist.
 """
@@ -9,10 +10,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 
 from interviews.models import (
+    AmendableField,
+    Amendment,
     AuditAction,
     AuditEvent,
     Candidate,
@@ -20,7 +24,9 @@ from interviews.models import (
     InterviewTemplate,
     Position,
     QuestionRecord,
+    Recommendation,
     Scorecard,
+    ScorecardLocked,
     SessionQuestion,
     SessionState,
 )
@@ -118,3 +124,167 @@ def start_session(*, session: InterviewSession, by: Any) -> InterviewSession:
             new_value=SessionState.IN_PROGRESS,
         )
     return locked
+
+
+# --- Scorecards: draft, submit, amend -------------------------------------------------
+
+
+def _require_own(scorecard: Scorecard, by: Any) -> None:
+    if scorecard.interviewer_id != by.pk:
+        raise PermissionDenied("Only the interviewer who wrote a scorecard may change it.")
+
+
+@transaction.atomic
+def save_scorecard_draft(
+    *, scorecard: Scorecard, recommendation: str, summary: str, by: Any
+) -> Scorecard:
+    """Keep the recommendation and summary of a scorecard still being written.
+
+    The update is conditional on the scorecard being a draft, in the same statement, so a
+    draft save racing a submission cannot slip in after it.
+    """
+    _require_own(scorecard, by)
+    if recommendation and recommendation not in Recommendation.values:
+        raise ValidationError({"recommendation": "Choose Strong no, No, Yes or Strong yes."})
+    updated = Scorecard.objects.filter(pk=scorecard.pk, submitted_at__isnull=True).update(
+        recommendation=recommendation, summary=summary, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ScorecardLocked("This scorecard is submitted; change it with an amendment.")
+    scorecard.recommendation, scorecard.summary = recommendation, summary
+    return scorecard
+
+
+@transaction.atomic
+def submit_scorecard(*, scorecard: Scorecard, by: Any) -> Scorecard:
+    """Lock a finished scorecard: from now on it changes only through amendments.
+
+    The records are locked before the scorecard, the same order `record_score` takes
+    them in (record, then its scorecard), so a score in flight and a submission wait for
+    each other instead of deadlocking; a score arriving after this commits is refused.
+    """
+    _require_own(scorecard, by)
+    list(
+        QuestionRecord.objects.select_for_update()
+        .filter(scorecard_id=scorecard.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    locked = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+    if locked.submitted_at is not None:
+        raise ScorecardLocked("This scorecard is already submitted.")
+    errors = {}
+    if locked.recommendation not in Recommendation.values:
+        errors["recommendation"] = "Choose an overall recommendation before submitting."
+    if not locked.summary.strip():
+        errors["summary"] = "Write a summary before submitting."
+    if errors:
+        raise ValidationError(errors)
+    locked.submitted_at = timezone.now()
+    locked.save(update_fields=["submitted_at", "updated_at"])
+    AuditEvent.objects.create(
+        actor=by,
+        session_id=locked.session_id,
+        scorecard=locked,
+        action=AuditAction.SUBMITTED,
+        old_value="draft",
+        new_value=f"submitted: {locked.get_recommendation_display()}",
+    )
+    return locked
+
+
+def score_text(score: int | None, not_assessed: bool) -> str:
+    """A score as the audit trail and amendments write it: "3", "not assessed" or ""."""
+    if score is not None:
+        return str(score)
+    return "not assessed" if not_assessed else ""
+
+
+@transaction.atomic
+def amend_scorecard(
+    *,
+    scorecard: Scorecard,
+    by: Any,
+    field: str,
+    new_value: str,
+    reason: str,
+    record: QuestionRecord | None = None,
+) -> Amendment:
+    """Change a submitted scorecard, keeping the original beside the change.
+
+    `field` is score (new_value "1"–"4" or "not assessed") or notes — both need the
+    `record` — or recommendation or summary. The database refuses changes to a submitted
+    scorecard's records unless this transaction says it is amending (the trigger in
+    migration 0002 reads `intervy.amending`), so this is the only way such a change is made.
+    """
+    _require_own(scorecard, by)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why you are changing a submitted scorecard."})
+    if field not in AmendableField.values:
+        raise ValidationError({"field": "Choose what to amend."})
+    on_record = field in (AmendableField.SCORE, AmendableField.NOTES)
+    if on_record and (record is None or record.scorecard_id != scorecard.pk):
+        raise ValidationError({"question": "Choose a question of this scorecard."})
+    if on_record:
+        record = QuestionRecord.objects.select_for_update().get(pk=record.pk)  # type: ignore[union-attr]
+    locked = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+    if locked.submitted_at is None:
+        raise ValidationError("A draft is edited directly; only submitted scorecards are amended.")
+
+    if field == AmendableField.SCORE:
+        assert record is not None
+        if new_value not in ("1", "2", "3", "4", "not assessed"):
+            raise ValidationError({"new_value": "A score is 1, 2, 3, 4 or not assessed."})
+        old_value = score_text(record.score, record.not_assessed)
+        new_score = None if new_value == "not assessed" else int(new_value)
+        changes = {"score": new_score, "not_assessed": new_score is None, "skipped": False}
+    elif field == AmendableField.NOTES:
+        assert record is not None
+        old_value, changes = record.notes, {"notes": new_value}
+    elif field == AmendableField.RECOMMENDATION:
+        if new_value not in Recommendation.values:
+            raise ValidationError({"new_value": "Choose Strong no, No, Yes or Strong yes."})
+        old_value, changes = locked.recommendation, {"recommendation": new_value}
+    else:
+        if not new_value.strip():
+            raise ValidationError({"new_value": "A submitted scorecard keeps a summary."})
+        old_value, changes = locked.summary, {"summary": new_value}
+    if old_value == new_value:
+        raise ValidationError({"new_value": "That is the value it already has."})
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('intervy.amending', 'on', true)")
+    try:
+        if on_record:
+            QuestionRecord.objects.filter(pk=record.pk).update(  # type: ignore[union-attr]
+                **changes, updated_at=timezone.now()
+            )
+        else:
+            Scorecard.objects.filter(pk=locked.pk).update(**changes, updated_at=timezone.now())
+    finally:
+        # Off again at once: an outer transaction (a test, a batch) must not stay unlocked.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('intervy.amending', 'off', true)")
+
+    amendment = Amendment(
+        scorecard=locked,
+        record=record if on_record else None,
+        field=field,
+        old_value=old_value,
+        new_value=new_value,
+        reason=reason,
+        amended_by=by,
+    )
+    amendment.full_clean()
+    amendment.save()
+    AuditEvent.objects.create(
+        actor=by,
+        session_id=locked.session_id,
+        scorecard=locked,
+        session_question_id=record.session_question_id if on_record else None,  # type: ignore[union-attr]
+        action=AuditAction.AMENDED,
+        old_value=f"{field}: {old_value}",
+        new_value=f"{field}: {new_value}",
+    )
+    return amendment
