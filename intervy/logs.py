@@ -1,4 +1,9 @@
-"""Structured logs: one JSON object per line on stdout, each carrying the request id."""
+"""Structured logs: one JSON object per line on stdout, each carrying the request id.
+
+What a line may carry is decided here, once: secrets and note text passed with `extra=`
+are replaced by "[redacted]", and the request object itself (which Django attaches to its
+own records) is never serialised, so no body, cookie or header reaches the log.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +12,64 @@ import json
 import logging
 from datetime import UTC, datetime
 
+from django.http import HttpRequest
+from django.utils.functional import empty
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
-user_id_var: contextvars.ContextVar[int | None] = contextvars.ContextVar("user_id", default=None)
+request_var: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "request", default=None
+)
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is kept.
 _STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
-# Never written, whatever a caller passes in `extra=`.
-_REDACTED_KEYS = {
+# Never serialised: Django passes the request (with its body, cookies and headers).
+_DROPPED_ATTRS = {"request", "server_time"}
+# An `extra=` key containing any of these is written as "[redacted]".
+_REDACTED_FRAGMENTS = (
     "password",
+    "passwd",
     "token",
-    "sessionid",
-    "session_key",
-    "csrfmiddlewaretoken",
-    "notes",
-    "text",
+    "secret",
+    "session",
+    "csrf",
     "cookie",
     "authorization",
-    "secret",
-}
+    "notes",
+    "note_text",
+    "summary",
+    "text",
+    "body",
+)
+REDACTED = "[redacted]"
+
+
+def loaded_user_id(request: HttpRequest | None) -> int | None:
+    """The signed-in user's id if this request already loaded its user, else None.
+
+    Never loads it: that would cost a session and a user query on requests (health
+    probes, static files) that do not otherwise need one.
+    """
+    if request is None:
+        return None
+    user = request.__dict__.get("user")
+    if user is None:
+        return None
+    wrapped = getattr(user, "_wrapped", user)
+    if wrapped is empty or not getattr(wrapped, "is_authenticated", False):
+        return None
+    return wrapped.pk
+
+
+def is_redacted_key(key: str) -> bool:
+    lowered = key.lower()
+    return any(fragment in lowered for fragment in _REDACTED_FRAGMENTS)
 
 
 class RequestContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
         if not hasattr(record, "user_id"):
-            record.user_id = user_id_var.get()
+            record.user_id = loaded_user_id(request_var.get())
         return True
 
 
@@ -45,9 +83,9 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", request_id_var.get()),
         }
         for key, value in vars(record).items():
-            if key in _STANDARD_ATTRS or key in entry or key == "request":
+            if key in _STANDARD_ATTRS or key in entry or key in _DROPPED_ATTRS:
                 continue
-            entry[key] = "[redacted]" if key.lower() in _REDACTED_KEYS else value
+            entry[key] = REDACTED if is_redacted_key(key) else value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)

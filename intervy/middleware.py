@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from intervy.logs import request_id_var, user_id_var
+from intervy.logs import loaded_user_id, request_id_var, request_var
 
 access_log = logging.getLogger("intervy.access")
 
@@ -19,6 +19,12 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
 
 class RequestIdMiddleware:
+    """Tags the request with an id, echoes it, and writes one access line per request.
+
+    The line has method, path (never the query string, which can carry secrets), status,
+    duration and the user id when the view loaded the user.
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -27,12 +33,10 @@ class RequestIdMiddleware:
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         id_token = request_id_var.set(request_id)
-        user_token = user_id_var.set(None)
+        request_token = request_var.set(request)
         started = time.perf_counter()
         try:
             response = self.get_response(request)
-            user = getattr(request, "user", None)
-            user_id = user.pk if user is not None and user.is_authenticated else None
             response["X-Request-ID"] = request_id
             access_log.info(
                 "%s %s %s",
@@ -44,10 +48,10 @@ class RequestIdMiddleware:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                    "user_id": user_id,
+                    "user_id": loaded_user_id(request),
                 },
             )
             return response
         finally:
             request_id_var.reset(id_token)
-            user_id_var.reset(user_token)
+            request_var.reset(request_token)

