@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models import F, Func, Q, TextField, Value
 from django.urls import reverse
 
 from questions.markdown import render_markdown
 
 RUBRIC_LEVELS = (1, 2, 3, 4)
+# A search box is for a few words; a pasted essay should not become a 500-clause query.
+SEARCH_MAX_WORDS = 8
 
 
 class Difficulty(models.TextChoices):
@@ -43,6 +46,30 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 
     def with_category(self) -> QuestionQuerySet:
         return self.select_related("category")
+
+    def with_tags_text(self) -> QuestionQuerySet:
+        """Annotate `tags_text`, the tags joined by spaces, so a word search can match a tag."""
+        return self.annotate(
+            tags_text=Func(
+                F("tags"), Value(" "), function="array_to_string", output_field=TextField()
+            )
+        )
+
+    def search(self, text: str) -> QuestionQuerySet:
+        """Questions whose title, prompt, answer or tags contain every word of `text`.
+
+        Each word is matched literally (case-insensitively): `%`, `_` and quotes are data,
+        never pattern or SQL, because the ORM escapes them and passes the word as a parameter.
+        """
+        queryset = self.with_tags_text()
+        for word in text.split()[:SEARCH_MAX_WORDS]:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(prompt__icontains=word)
+                | Q(answer__icontains=word)
+                | Q(tags_text__icontains=word)
+            )
+        return queryset
 
 
 class Question(models.Model):
@@ -91,15 +118,17 @@ class Question(models.Model):
     def save(self, *args, **kwargs) -> None:
         # The HTML is a cache of the markdown; every writer (admin, pack loader, runner)
         # must keep it in step, so it is refreshed here rather than trusted to each caller.
-        self.render_markdown()
+        # A save limited to other fields (a status change) skips the rendering it would not store.
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"prompt", "answer", "follow_up"} & set(update_fields):
-            kwargs["update_fields"] = {
-                *update_fields,
-                "prompt_html",
-                "answer_html",
-                "follow_up_html",
-            }
+        if update_fields is None or {"prompt", "answer", "follow_up"} & set(update_fields):
+            self.render_markdown()
+            if update_fields is not None:
+                kwargs["update_fields"] = {
+                    *update_fields,
+                    "prompt_html",
+                    "answer_html",
+                    "follow_up_html",
+                }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -1,0 +1,169 @@
+"""The bank page: who may see it, filters, search, HTMX partial, pagination, query count."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from questions.models import Difficulty, Question, Status
+from tests.factories import make_category, make_question
+
+URL = reverse("questions:list")
+pytestmark = pytest.mark.django_db
+
+
+def titles(response) -> list[str]:
+    return [question.title for question in response.context["page"].object_list]
+
+
+def test_it_sends_anonymous_visitors_to_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_refuses_a_user_without_a_role(client_for, stranger):
+    make_question()
+    response = client_for(stranger).get(URL)
+    assert response.status_code == 403
+    assert b"Question 1" not in response.content
+
+
+def test_it_refuses_post(client_for, interviewer):
+    assert client_for(interviewer).post(URL).status_code == 405
+
+
+def test_it_lists_published_questions_only_with_category_difficulty_and_tags(
+    client_for, interviewer
+):
+    category = make_category("Databases")
+    shown = make_question(category=category, difficulty=Difficulty.HARD, tags=["sql", "locks"])
+    draft = make_question(category=category, status=Status.DRAFT)
+    archived = make_question(category=category, status=Status.ARCHIVED)
+    response = client_for(interviewer).get(URL)
+    html = response.content.decode()
+    assert shown.title in html
+    assert draft.title not in html and archived.title not in html
+    assert "Databases" in html
+    assert 'class="badge difficulty-hard">Hard<' in html
+    assert '<span class="tag">sql</span>' in html and '<span class="tag">locks</span>' in html
+    assert "1 question<" in html
+    assert reverse("questions:detail", args=[shown.slug]) in html
+
+
+def test_hiring_managers_and_admins_see_the_bank_too(client_for, manager, admin_user):
+    question = make_question()
+    assert question.title in client_for(manager).get(URL).content.decode()
+    assert question.title in client_for(admin_user).get(URL).content.decode()
+
+
+def test_it_filters_by_category_difficulty_and_tag(client_for, interviewer):
+    databases, caching = make_category("Databases"), make_category("Caching")
+    easy_sql = make_question(category=databases, difficulty=Difficulty.EASY, tags=["sql"])
+    hard_sql = make_question(category=databases, difficulty=Difficulty.HARD, tags=["sql"])
+    redis = make_question(category=caching, difficulty=Difficulty.EASY, tags=["redis"])
+    client = client_for(interviewer)
+
+    assert titles(client.get(URL, {"category": databases.slug})) == [
+        easy_sql.title,
+        hard_sql.title,
+    ]
+    assert titles(client.get(URL, {"difficulty": "easy"})) == [easy_sql.title, redis.title]
+    assert titles(client.get(URL, {"tag": "redis"})) == [redis.title]
+    response = client.get(URL, {"category": databases.slug, "difficulty": "hard", "tag": "sql"})
+    assert titles(response) == [hard_sql.title]
+    assert "1 question matches" in response.content.decode()
+
+
+def test_it_searches_title_prompt_answer_and_tags(client_for, interviewer):
+    by_title = make_question()
+    by_title.title = "Optimistic locking"
+    by_title.save()
+    by_prompt = make_question(prompt="When would you shard a Postgres table?")
+    by_answer = make_question(answer="Use a **bloom filter** to skip disk reads.")
+    by_tag = make_question(tags=["kubernetes"])
+    make_question()
+    client = client_for(interviewer)
+    assert titles(client.get(URL, {"q": "optimistic"})) == [by_title.title]
+    assert titles(client.get(URL, {"q": "SHARD postgres"})) == [by_prompt.title]
+    assert titles(client.get(URL, {"q": "bloom"})) == [by_answer.title]
+    assert titles(client.get(URL, {"q": "kubernetes"})) == [by_tag.title]
+    assert "No published question matches" in client.get(URL, {"q": "zebra"}).content.decode()
+
+
+@pytest.mark.parametrize("term", ["'; DROP TABLE questions_question; --", "%", "_", "100%_"])
+def test_it_searches_sql_metacharacters_literally(client_for, interviewer, term):
+    literal = make_question(prompt=f"What does {term} do here?")
+    make_question(prompt="Plain prompt with no symbols at all")
+    response = client_for(interviewer).get(URL, {"q": term})
+    assert titles(response) == [literal.title]
+    assert Question.objects.count() == 2
+
+
+def test_an_unknown_filter_value_is_reported_and_ignored(client_for, interviewer):
+    question = make_question()
+    response = client_for(interviewer).get(URL, {"category": "no-such", "difficulty": "trivial"})
+    html = response.content.decode()
+    assert "Select a valid choice" in html
+    assert titles(response) == [question.title]
+
+
+def test_htmx_requests_get_only_the_results_partial(client_for, interviewer):
+    question = make_question(tags=["sql"])
+    response = client_for(interviewer).get(URL, {"q": "sql"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="bank-results"')
+    assert question.title in html
+    assert "<html" not in html and "bank-filters" not in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_page_has_a_plain_form_and_search_as_you_type(client_for, interviewer):
+    html = client_for(interviewer).get(URL).content.decode()
+    assert f'method="get" action="{URL}"' in html
+    assert 'hx-trigger="input changed delay:250ms, search"' in html
+    assert 'hx-target="#bank-results"' in html and 'hx-push-url="true"' in html
+    assert 'name="q"' in html and 'name="category"' in html and 'name="tag"' in html
+
+
+def test_it_paginates_25_a_page_and_page_links_keep_the_filters(client_for, interviewer):
+    category = make_category()
+    for _ in range(30):
+        make_question(category=category, difficulty=Difficulty.EASY)
+    make_question(category=category, difficulty=Difficulty.HARD)
+    client = client_for(interviewer)
+    first = client.get(URL, {"difficulty": "easy"})
+    html = first.content.decode()
+    assert len(titles(first)) == 25
+    assert "30 questions match" in html
+    assert "Page 1 of 2" in html
+    assert 'href="?difficulty=easy&amp;page=2"' in html
+    second = client.get(URL, {"difficulty": "easy", "page": 2})
+    assert len(titles(second)) == 5
+    assert 'href="?difficulty=easy&amp;page=1"' in second.content.decode()
+
+
+def _list_queries(client, django_assert_num_queries, count: int) -> None:
+    category = make_category()
+    for index in range(count):
+        make_question(category=category, tags=[f"tag-{index % 7}", "shared"])
+    client.get(URL)  # warm the session and the template loaders
+    with django_assert_num_queries(QUERIES_PER_LIST_PAGE):
+        response = client.get(URL, {"tag": "shared"})
+    assert len(titles(response)) == min(count, 25)
+
+
+# user, groups, categories, tags, count, page (the session comes from the cache).
+QUERIES_PER_LIST_PAGE = 6
+
+
+def test_its_query_count_is_the_same_for_5_questions(
+    client_for, interviewer, django_assert_num_queries
+):
+    _list_queries(client_for(interviewer), django_assert_num_queries, 5)
+
+
+def test_its_query_count_is_the_same_for_60_questions(
+    client_for, interviewer, django_assert_num_queries
+):
+    _list_queries(client_for(interviewer), django_assert_num_queries, 60)
