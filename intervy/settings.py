@@ -240,7 +240,7 @@ CACHES = {
 # --- Static files ---------------------------------------------------------------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # In development serve straight from the app's static/ folders (no collectstatic, and no
 # "No directory at staticfiles/" warning); production serves the collected, hashed files.
