@@ -66,4 +66,6 @@ def lockout_response(
         status=429,
     )
     response["Retry-After"] = str(retry_after)
-    return response
+    # Axes returns this from its middleware, after the point where Django renders
+    # template responses, so it must leave here rendered.
+    return response.render()
