@@ -7,13 +7,17 @@ scorecard.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
-from questions.models import Difficulty, Question
+from questions.models import Category, Difficulty, Question, Status
 
 User = settings.AUTH_USER_MODEL
 
@@ -166,6 +170,120 @@ class InterviewSession(models.Model):
     @property
     def total_minutes(self) -> int:
         return sum(question.minutes for question in self.questions.all())
+
+    @property
+    def is_running(self) -> bool:
+        return self.state == SessionState.IN_PROGRESS
+
+    def finish(self, *, by: Any) -> InterviewSession:
+        """In progress → completed: stop every open question clock and audit it.
+
+        Idempotent for a completed session. Only a running session can finish: a
+        scheduled one was never started and a cancelled one never ran, so both raise
+        SessionStateError. Scorecards stay open for their authors to complete.
+        """
+        with transaction.atomic():
+            locked = InterviewSession.objects.select_for_update().get(pk=self.pk)
+            if locked.state == SessionState.COMPLETED:
+                return locked
+            if locked.state != SessionState.IN_PROGRESS:
+                raise SessionStateError(
+                    f"This interview is {locked.get_state_display().lower()}; "
+                    "only an interview in progress can be finished."
+                )
+            locked.state = SessionState.COMPLETED
+            locked.completed_at = timezone.now()
+            locked.save(update_fields=["state", "completed_at"])
+            QuestionRecord.close_visits(session_id=locked.pk)
+            AuditEvent.objects.create(
+                actor=by,
+                session=locked,
+                action=AuditAction.SESSION_COMPLETED,
+                old_value=SessionState.IN_PROGRESS,
+                new_value=SessionState.COMPLETED,
+            )
+        return locked
+
+    def add_ad_hoc_question(
+        self, *, title: str, prompt: str, minutes: int, added_by: Any, save_to_bank: bool
+    ) -> SessionQuestion:
+        """Append a question the panel asked on the spot, with a record for every panelist.
+
+        The session row is locked so two panelists adding at once get consecutive
+        orders. With `save_to_bank` the question also lands in the bank as a draft (in
+        an "Ad hoc" category) for an admin to curate; the session keeps its own copy
+        either way, as it does for template questions (PRODUCT A6).
+        """
+        from questions.markdown import render_markdown
+
+        with transaction.atomic():
+            locked = InterviewSession.objects.select_for_update().get(pk=self.pk)
+            if locked.state != SessionState.IN_PROGRESS:
+                raise SessionStateError("Questions can be added only while the interview runs.")
+            last = locked.questions.aggregate(last=models.Max("order"))["last"] or 0
+            source = None
+            if save_to_bank:
+                source = Question.objects.create(
+                    slug=_unique_question_slug(title),
+                    title=title,
+                    category=_ad_hoc_category(),
+                    difficulty=Difficulty.MEDIUM,
+                    status=Status.DRAFT,
+                    tags=["ad-hoc"],
+                    prompt=prompt,
+                )
+            question = SessionQuestion.objects.create(
+                session=locked,
+                order=last + 1,
+                source_question=source,
+                title=title,
+                category_name=AD_HOC_CATEGORY_NAME,
+                category_slug=AD_HOC_CATEGORY_SLUG,
+                difficulty=Difficulty.MEDIUM,
+                prompt=prompt,
+                prompt_html=source.prompt_html if source else render_markdown(prompt),
+                minutes=minutes,
+                is_ad_hoc=True,
+                added_by=added_by,
+            )
+            QuestionRecord.objects.bulk_create(
+                [
+                    QuestionRecord(scorecard_id=scorecard_id, session_question=question)
+                    for scorecard_id in locked.scorecards.values_list("pk", flat=True)
+                ]
+            )
+            AuditEvent.objects.create(
+                actor=added_by,
+                session=locked,
+                session_question=question,
+                action=AuditAction.QUESTION_ADDED,
+                new_value=title,
+            )
+        return question
+
+
+class SessionStateError(Exception):
+    """The session is not in a state that allows this (e.g. scoring before it started)."""
+
+
+AD_HOC_CATEGORY_NAME = "Ad hoc"
+AD_HOC_CATEGORY_SLUG = "ad-hoc"
+
+
+def _ad_hoc_category() -> Category:
+    category, _ = Category.objects.get_or_create(
+        slug=AD_HOC_CATEGORY_SLUG, defaults={"name": AD_HOC_CATEGORY_NAME, "position": 999}
+    )
+    return category
+
+
+def _unique_question_slug(title: str) -> str:
+    base = slugify(title)[:100].strip("-") or "ad-hoc-question"
+    slug, n = base, 1
+    while Question.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 class SessionQuestion(models.Model):
@@ -403,6 +521,178 @@ class QuestionRecord(models.Model):
             scorecard__submitted_at__isnull=True,
         ).update(notes=text, notes_revision=revision, updated_at=timezone.now())
         return updated == 1
+
+    @classmethod
+    def toggle_follow_up(
+        cls, *, scorecard_id: int, session_question_id: int, by_id: int
+    ) -> QuestionRecord:
+        """Flip "follow-up asked" and audit it; ScorecardLocked once submitted.
+
+        Locked like record_score (the record FOR UPDATE, the scorecard FOR SHARE), so a
+        double press flips twice rather than losing one, and a submission waits for it.
+        """
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                """
+                WITH old AS (
+                    SELECT r.id, r.follow_up_asked, s.session_id
+                      FROM interviews_questionrecord r
+                      JOIN interviews_scorecard s ON s.id = r.scorecard_id
+                     WHERE r.scorecard_id = %(scorecard)s
+                       AND r.session_question_id = %(question)s
+                       AND s.submitted_at IS NULL
+                       FOR UPDATE OF r FOR SHARE OF s
+                ), updated AS (
+                    UPDATE interviews_questionrecord r
+                       SET follow_up_asked = NOT old.follow_up_asked, updated_at = now()
+                      FROM old
+                     WHERE r.id = old.id
+                 RETURNING r.id, old.follow_up_asked AS was, old.session_id
+                ), audited AS (
+                    INSERT INTO interviews_auditevent
+                           (actor_id, at, session_id, scorecard_id, session_question_id, action,
+                            old_value, new_value)
+                    SELECT %(by)s, now(), session_id, %(scorecard)s, %(question)s, %(action)s,
+                           CASE WHEN was THEN 'asked' ELSE 'not asked' END,
+                           CASE WHEN was THEN 'not asked' ELSE 'asked' END
+                      FROM updated
+                )
+                SELECT id FROM updated
+                """,
+                {
+                    "scorecard": scorecard_id,
+                    "question": session_question_id,
+                    "by": by_id,
+                    "action": AuditAction.FOLLOW_UP,
+                },
+            )
+            row = cursor.fetchone()
+        if row is None:
+            raise ScorecardLocked("This scorecard is submitted; change it with an amendment.")
+        return cls.objects.get(pk=row[0])
+
+    @classmethod
+    def toggle_skipped(
+        cls, *, scorecard_id: int, session_question_id: int, by_id: int
+    ) -> QuestionRecord:
+        """Mark the question skipped, or un-skip it; audited.
+
+        A question that already has a score (or "not assessed") cannot be skipped: a
+        stray keypress must never erase a rating, so that raises AlreadyAssessed and
+        nothing changes. Scoring a skipped question later clears the skip.
+        """
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                """
+                WITH old AS (
+                    SELECT r.id, r.skipped, r.score, r.not_assessed, s.session_id
+                      FROM interviews_questionrecord r
+                      JOIN interviews_scorecard s ON s.id = r.scorecard_id
+                     WHERE r.scorecard_id = %(scorecard)s
+                       AND r.session_question_id = %(question)s
+                       AND s.submitted_at IS NULL
+                       FOR UPDATE OF r FOR SHARE OF s
+                ), updated AS (
+                    UPDATE interviews_questionrecord r
+                       SET skipped = NOT old.skipped, updated_at = now()
+                      FROM old
+                     WHERE r.id = old.id AND old.score IS NULL AND NOT old.not_assessed
+                 RETURNING r.id, old.skipped AS was, old.session_id
+                ), audited AS (
+                    INSERT INTO interviews_auditevent
+                           (actor_id, at, session_id, scorecard_id, session_question_id, action,
+                            old_value, new_value)
+                    SELECT %(by)s, now(), session_id, %(scorecard)s, %(question)s, %(action)s,
+                           CASE WHEN was THEN 'skipped' ELSE '' END,
+                           CASE WHEN was THEN '' ELSE 'skipped' END
+                      FROM updated
+                )
+                SELECT (SELECT id FROM updated), (SELECT count(*) FROM old)
+                """,
+                {
+                    "scorecard": scorecard_id,
+                    "question": session_question_id,
+                    "by": by_id,
+                    "action": AuditAction.SKIPPED,
+                },
+            )
+            record_id, found = cursor.fetchone()
+        if not found:
+            raise ScorecardLocked("This scorecard is submitted; change it with an amendment.")
+        if record_id is None:
+            raise AlreadyAssessed(
+                "This question already has a rating; choose another score or "
+                "“Not assessed” instead of skipping it."
+            )
+        return cls.objects.get(pk=record_id)
+
+    @classmethod
+    def visit(cls, *, scorecard_id: int, session_question_id: int, track_time: bool) -> None:
+        """Make this the interviewer's current question and, if `track_time`, move the clock.
+
+        Time on a question is its closed visits (seconds_spent) plus the open one (since
+        entered_at), all kept in the database, so a reload or a restart neither resets
+        nor double-counts it. Opening a question closes whichever visit was open; opening
+        the one already open changes nothing. One statement, whatever the question count.
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                WITH moved AS (
+                    UPDATE interviews_scorecard
+                       SET current_question_id = %(question)s
+                     WHERE id = %(scorecard)s
+                       AND current_question_id IS DISTINCT FROM %(question)s
+                )
+                UPDATE interviews_questionrecord
+                   SET seconds_spent = CASE
+                           WHEN session_question_id = %(question)s THEN seconds_spent
+                           ELSE seconds_spent + GREATEST(
+                               0, floor(extract(epoch FROM now() - entered_at)))::integer
+                       END,
+                       entered_at = CASE
+                           WHEN session_question_id = %(question)s THEN now() END,
+                       first_shown_at = CASE
+                           WHEN session_question_id = %(question)s
+                           THEN COALESCE(first_shown_at, now())
+                           ELSE first_shown_at END
+                 WHERE %(track)s
+                   AND scorecard_id = %(scorecard)s
+                   AND (
+                       (session_question_id = %(question)s AND entered_at IS NULL)
+                       OR (session_question_id <> %(question)s AND entered_at IS NOT NULL)
+                   )
+                """,
+                {"scorecard": scorecard_id, "question": session_question_id, "track": track_time},
+            )
+
+    @classmethod
+    def close_visits(cls, *, session_id: int) -> None:
+        """Stop every open question clock of a session (it has finished)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                UPDATE interviews_questionrecord r
+                   SET seconds_spent = r.seconds_spent + GREATEST(
+                           0, floor(extract(epoch FROM now() - r.entered_at)))::integer,
+                       entered_at = NULL
+                  FROM interviews_scorecard s
+                 WHERE s.id = r.scorecard_id AND s.session_id = %(session)s
+                   AND r.entered_at IS NOT NULL
+                """,
+                {"session": session_id},
+            )
+
+    def seconds_on_question(self, now: datetime) -> int:
+        """Closed visits plus the open one, as of `now`."""
+        open_visit = 0
+        if self.entered_at is not None:
+            open_visit = max(0, int((now - self.entered_at).total_seconds()))
+        return self.seconds_spent + open_visit
+
+
+class AlreadyAssessed(Exception):
+    """The question has a score or "not assessed"; skipping it would erase that."""
 
 
 class ScorecardLocked(Exception):

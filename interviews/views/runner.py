@@ -1,20 +1,586 @@
-"""The live runner. (Placeholder page until the runner lands: it only shows the session.)"""
+"""The live runner: one question at a time, scored by key or click, notes saved as you type.
+
+Every URL here starts from `session_for_panelist`, so anyone not on the panel gets 404,
+fragments included. Score, follow-up and skip answer HTMX with the `#question-state`
+partial plus the navigator item out of band; without HTMX they redirect back (303).
+Notes answer the autosave script with JSON and a plain form with a redirect.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
 
 from interviews.access import session_for_panelist
+from interviews.forms_runner import NOT_ASSESSED, AdHocQuestionForm, NotesForm, ScoreForm
+from interviews.models import (
+    AlreadyAssessed,
+    InterviewSession,
+    QuestionRecord,
+    Scorecard,
+    ScorecardLocked,
+    SessionQuestion,
+    SessionState,
+    SessionStateError,
+)
+from interviews.services import start_session
 from intervy.http import HtmxHttpRequest
 from intervy.roles import interviewer_required
+
+# Shown on the score buttons of a question that has no anchors of its own (ad-hoc ones).
+GENERIC_ANCHORS = {
+    1: "Does not meet the bar",
+    2: "Partly meets the bar",
+    3: "Meets the bar",
+    4: "Exceeds the bar",
+}
+NOT_ASSESSED_HINT = "Not covered — kept apart from a low score"
+PACE_TOLERANCE_SECONDS = 60
+
+
+# --- What the page shows ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """One line of the navigator: a question, this interviewer's record of it, its link."""
+
+    question: SessionQuestion
+    record: QuestionRecord
+    is_current: bool
+    url: str
+
+    @property
+    def state(self) -> str:
+        return self.record.state
+
+    @property
+    def state_label(self) -> str:
+        if self.record.score is not None:
+            return f"scored {self.record.score}"
+        return {"not_assessed": "not assessed", "skipped": "skipped"}.get(self.state, "unasked")
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """Timers and pace, computed from server-side timestamps; runner.js only ticks them on.
+
+    `remaining_other` is the budget still open on the other unrated questions; the pace
+    is the template's total budget minus (time used + time still needed): positive is
+    ahead, negative behind.
+    """
+
+    running: bool
+    question_spent: int
+    question_budget: int
+    total_elapsed: int
+    total_budget: int
+    remaining_other: int
+    current_pending: bool
+
+    @property
+    def pace(self) -> int:
+        current_left = (
+            max(0, self.question_budget - self.question_spent) if self.current_pending else 0
+        )
+        return self.total_budget - (self.total_elapsed + self.remaining_other + current_left)
+
+    @property
+    def pace_label(self) -> str:
+        if not self.running and self.total_elapsed == 0:
+            return "Not started"
+        if abs(self.pace) < PACE_TOLERANCE_SECONDS:
+            return "On pace"
+        minutes = abs(self.pace) // 60
+        return f"{minutes} min {'ahead' if self.pace > 0 else 'behind'}"
+
+    @property
+    def pace_state(self) -> str:
+        if abs(self.pace) < PACE_TOLERANCE_SECONDS:
+            return "on"
+        return "ahead" if self.pace > 0 else "behind"
+
+    @property
+    def question_display(self) -> str:
+        return _clock_text(self.question_spent)
+
+    @property
+    def total_display(self) -> str:
+        return _clock_text(self.total_elapsed)
+
+    @property
+    def question_budget_minutes(self) -> int:
+        return self.question_budget // 60
+
+    @property
+    def total_budget_minutes(self) -> int:
+        return self.total_budget // 60
+
+
+def _clock_text(seconds: int) -> str:
+    hours, rest = divmod(max(0, seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _clock(
+    session: InterviewSession,
+    questions: list[SessionQuestion],
+    records: dict[int, QuestionRecord],
+    current: SessionQuestion,
+    now: datetime,
+) -> Clock:
+    if session.started_at is None:
+        elapsed = 0
+    else:
+        # A finished interview's clock stopped when it finished.
+        end = now if session.is_running else (session.completed_at or now)
+        elapsed = max(0, int((end - session.started_at).total_seconds()))
+    remaining_other = sum(
+        max(0, question.minutes * 60 - records[question.pk].seconds_on_question(now))
+        for question in questions
+        if question.pk != current.pk and records[question.pk].state == "unasked"
+    )
+    current_record = records[current.pk]
+    return Clock(
+        running=session.is_running,
+        question_spent=current_record.seconds_on_question(now),
+        question_budget=current.minutes * 60,
+        total_elapsed=elapsed,
+        total_budget=sum(question.minutes for question in questions) * 60,
+        remaining_other=remaining_other,
+        current_pending=current_record.state == "unasked",
+    )
+
+
+def _question_url(session_id: int, order: int) -> str:
+    return reverse("interviews:runner_question", args=[session_id, order])
+
+
+def _question_urls(session_id: int, order: int) -> dict[str, str]:
+    return {
+        "score": reverse("interviews:runner_score", args=[session_id, order]),
+        "notes": reverse("interviews:runner_notes", args=[session_id, order]),
+        "follow_up": reverse("interviews:runner_follow_up", args=[session_id, order]),
+        "skip": reverse("interviews:runner_skip", args=[session_id, order]),
+    }
+
+
+def _score_choices(question: SessionQuestion, record: QuestionRecord) -> list[dict[str, Any]]:
+    choices: list[dict[str, Any]] = [
+        {
+            "value": str(level),
+            "level": str(level),
+            "anchor": question.anchor(level) or GENERIC_ANCHORS[level],
+            "pressed": record.score == level,
+        }
+        for level in (1, 2, 3, 4)
+    ]
+    choices.append(
+        {
+            "value": NOT_ASSESSED,
+            "level": "Not assessed",
+            "anchor": NOT_ASSESSED_HINT,
+            "pressed": record.not_assessed,
+        }
+    )
+    return choices
+
+
+def _refusal(session: InterviewSession, scorecard: Scorecard) -> str:
+    """Why this interviewer cannot record anything now, or "" if they can."""
+    if scorecard.is_submitted:
+        return "Your scorecard is submitted; change it with an amendment on the scorecard page."
+    if session.state == SessionState.SCHEDULED:
+        return "This interview has not started yet: press “Start interview” first."
+    if session.state == SessionState.CANCELLED:
+        return "This interview was cancelled; nothing can be recorded."
+    return ""
+
+
+def _state_context(
+    session: InterviewSession,
+    scorecard: Scorecard,
+    question: SessionQuestion,
+    record: QuestionRecord,
+) -> dict[str, Any]:
+    """What the `#question-state` partial needs; shared by the page and the HTMX replies."""
+    return {
+        "session": session,
+        "scorecard": scorecard,
+        "question": question,
+        "record": record,
+        "urls": _question_urls(session.pk, question.order),
+        "score_choices": _score_choices(question, record),
+        "can_record": not _refusal(session, scorecard),
+    }
+
+
+def _render_runner(
+    request: HtmxHttpRequest,
+    session: InterviewSession,
+    scorecard: Scorecard,
+    order: int | None,
+    *,
+    visit: bool = True,
+    error: str = "",
+    add_form: AdHocQuestionForm | None = None,
+    status: int = 200,
+) -> TemplateResponse:
+    """The runner page at question `order` (None: where this interviewer left off).
+
+    Three queries whatever the question count: the questions, this scorecard's records
+    and, only when the interviewer moved, one statement that moves the clock.
+    """
+    questions = list(session.questions.all())
+    if not questions:
+        raise Http404("This interview has no questions.")
+    if order is None:
+        current = next(
+            (q for q in questions if q.pk == scorecard.current_question_id), questions[0]
+        )
+    else:
+        current = next((q for q in questions if q.order == order), None)
+        if current is None:
+            raise Http404(f"This interview has no question {order}.")
+    records = _records_by_question(scorecard)
+    if visit and _needs_visit(session, scorecard, current, records):
+        QuestionRecord.visit(
+            scorecard_id=scorecard.pk,
+            session_question_id=current.pk,
+            track_time=session.is_running and not scorecard.is_submitted,
+        )
+        scorecard.current_question_id = current.pk
+        records = _records_by_question(scorecard)
+
+    index = questions.index(current)
+    previous_question = questions[index - 1] if index > 0 else None
+    next_question = questions[index + 1] if index + 1 < len(questions) else None
+    navigator = [
+        NavItem(
+            question=question,
+            record=records[question.pk],
+            is_current=question.pk == current.pk,
+            url=_question_url(session.pk, question.order),
+        )
+        for question in questions
+    ]
+    record = records[current.pk]
+    context = {
+        **_state_context(session, scorecard, current, record),
+        "questions_count": len(questions),
+        "navigator": navigator,
+        "unasked_count": sum(1 for item in navigator if item.state == "unasked"),
+        "previous_url": _question_url(session.pk, previous_question.order)
+        if previous_question
+        else "",
+        "next_url": _question_url(session.pk, next_question.order) if next_question else "",
+        "clock": _clock(session, questions, records, current, timezone.now()),
+        "error": error,
+        "add_form": add_form or AdHocQuestionForm(),
+        "notes_max_length": settings.NOTES_MAX_LENGTH,
+        "next_notes_revision": record.notes_revision + 1,
+    }
+    return TemplateResponse(request, "interviews/runner.html", context, status=status)
+
+
+def _records_by_question(scorecard: Scorecard) -> dict[int, QuestionRecord]:
+    return {
+        record.session_question_id: record
+        for record in QuestionRecord.objects.filter(scorecard=scorecard).defer("updated_at")
+    }
+
+
+def _needs_visit(
+    session: InterviewSession,
+    scorecard: Scorecard,
+    current: SessionQuestion,
+    records: dict[int, QuestionRecord],
+) -> bool:
+    """Whether opening `current` changes anything: a reload of the same question is free."""
+    if scorecard.current_question_id != current.pk:
+        return True
+    if not session.is_running or scorecard.is_submitted:
+        return False
+    return records[current.pk].entered_at is None or any(
+        record.entered_at is not None
+        for question_id, record in records.items()
+        if question_id != current.pk
+    )
+
+
+def _question_or_404(session: InterviewSession, order: int) -> SessionQuestion:
+    question = SessionQuestion.objects.filter(session=session, order=order).first()
+    if question is None:
+        raise Http404(f"This interview has no question {order}.")
+    return question
+
+
+def _refuse(
+    request: HtmxHttpRequest,
+    session: InterviewSession,
+    scorecard: Scorecard,
+    question: SessionQuestion,
+    message: str,
+    status: int,
+) -> HttpResponse:
+    """Say why nothing was stored: a small fragment for HTMX, the runner page otherwise.
+
+    htmx 2 does not swap 4xx replies by default; runner.js swaps those that carry
+    HX-Retarget into the page's alert region, so the interviewer sees the message.
+    """
+    if request.htmx:
+        response = TemplateResponse(
+            request, "interviews/runner.html#error", {"error": message}, status=status
+        )
+        response["HX-Retarget"] = "#runner-error"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return _render_runner(
+        request, session, scorecard, question.order, visit=False, error=message, status=status
+    )
+
+
+def _state_reply(
+    request: HtmxHttpRequest,
+    session: InterviewSession,
+    scorecard: Scorecard,
+    question: SessionQuestion,
+    record: QuestionRecord,
+    saved: str,
+) -> HttpResponse:
+    """After a score, follow-up or skip: the fresh partials for HTMX, a redirect otherwise."""
+    if not request.htmx:
+        messages.success(request, saved)
+        return HttpResponseRedirect(_question_url(session.pk, question.order), status=303)
+    context = {
+        **_state_context(session, scorecard, question, record),
+        "item": NavItem(
+            question=question,
+            record=record,
+            is_current=scorecard.current_question_id == question.pk,
+            url=_question_url(session.pk, question.order),
+        ),
+        "oob": True,
+    }
+    response = TemplateResponse(request, "interviews/runner.html#state_reply", context)
+    return trigger_client_event(response, "intervy:saved", {"message": saved})
+
+
+def _wants_json(request: HtmxHttpRequest) -> bool:
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+# --- Views -----------------------------------------------------------------------------
 
 
 @require_GET
 @interviewer_required
 def runner(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+    """The runner, opened where this interviewer left off (or at the first question)."""
     session, scorecard = session_for_panelist(request.user, session_id)
-    return TemplateResponse(
-        request, "interviews/runner.html", {"session": session, "scorecard": scorecard}
+    return _render_runner(request, session, scorecard, None)
+
+
+@require_GET
+@interviewer_required
+def runner_question(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
+    session, scorecard = session_for_panelist(request.user, session_id)
+    return _render_runner(request, session, scorecard, order)
+
+
+@require_POST
+@interviewer_required
+def start(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+    session, scorecard = session_for_panelist(request.user, session_id)
+    if session.state in (SessionState.SCHEDULED, SessionState.IN_PROGRESS):
+        start_session(session=session, by=request.user)
+    elif session.state == SessionState.CANCELLED:
+        return _render_runner(
+            request,
+            session,
+            scorecard,
+            None,
+            visit=False,
+            error="This interview was cancelled; it cannot be started.",
+            status=409,
+        )
+    return HttpResponseRedirect(reverse("interviews:runner", args=[session.pk]), status=303)
+
+
+@require_POST
+@interviewer_required
+def score(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
+    session, scorecard = session_for_panelist(request.user, session_id)
+    question = _question_or_404(session, order)
+    refusal = _refusal(session, scorecard)
+    if refusal:
+        return _refuse(request, session, scorecard, question, refusal, 409)
+    form = ScoreForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, session, scorecard, question, form.errors["score"][0], 400)
+    value = form.score_value()
+    try:
+        record = QuestionRecord.record_score(
+            scorecard_id=scorecard.pk,
+            session_question_id=question.pk,
+            score=value,
+            by_id=request.user.pk,
+        )
+    except ScorecardLocked as locked:
+        return _refuse(request, session, scorecard, question, str(locked), 409)
+    saved = f"Score {value} saved" if value is not None else "Marked not assessed"
+    return _state_reply(
+        request, session, scorecard, question, record, f"{saved} for question {order}."
     )
+
+
+@require_POST
+@interviewer_required
+def follow_up(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
+    session, scorecard = session_for_panelist(request.user, session_id)
+    question = _question_or_404(session, order)
+    refusal = _refusal(session, scorecard)
+    if refusal:
+        return _refuse(request, session, scorecard, question, refusal, 409)
+    try:
+        record = QuestionRecord.toggle_follow_up(
+            scorecard_id=scorecard.pk, session_question_id=question.pk, by_id=request.user.pk
+        )
+    except ScorecardLocked as locked:
+        return _refuse(request, session, scorecard, question, str(locked), 409)
+    saved = "Follow-up marked as asked" if record.follow_up_asked else "Follow-up unmarked"
+    return _state_reply(
+        request, session, scorecard, question, record, f"{saved} for question {order}."
+    )
+
+
+@require_POST
+@interviewer_required
+def skip(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
+    session, scorecard = session_for_panelist(request.user, session_id)
+    question = _question_or_404(session, order)
+    refusal = _refusal(session, scorecard)
+    if refusal:
+        return _refuse(request, session, scorecard, question, refusal, 409)
+    try:
+        record = QuestionRecord.toggle_skipped(
+            scorecard_id=scorecard.pk, session_question_id=question.pk, by_id=request.user.pk
+        )
+    except (ScorecardLocked, AlreadyAssessed) as refused:
+        return _refuse(request, session, scorecard, question, str(refused), 409)
+    saved = f"Question {order} skipped." if record.skipped else f"Question {order} un-skipped."
+    return _state_reply(request, session, scorecard, question, record, saved)
+
+
+@require_POST
+@interviewer_required
+def notes(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
+    """Store notes if their revision is newer than the stored one (checked in SQL).
+
+    A stale revision is not an error: its text was superseded by a newer save, so the
+    reply says `saved: false` with the current revision and the script moves on.
+    """
+    session, scorecard = session_for_panelist(request.user, session_id)
+    question = _question_or_404(session, order)
+    as_json = _wants_json(request)
+    refusal = _refusal(session, scorecard)
+    form = NotesForm(request.POST)
+    if refusal:
+        status, message = 409, refusal
+    elif not form.is_valid():
+        status = 413 if form.is_too_long() else 400
+        message = next(iter(form.errors.values()))[0]
+    else:
+        status, message = 200, ""
+    if status != 200:
+        if as_json:
+            return JsonResponse({"saved": False, "error": message}, status=status)
+        return _refuse(request, session, scorecard, question, message, status)
+
+    revision = form.cleaned_data["revision"]
+    stored = QuestionRecord.save_notes(
+        scorecard_id=scorecard.pk,
+        session_question_id=question.pk,
+        text=form.cleaned_data["notes"],
+        revision=revision,
+    )
+    if as_json:
+        if not stored:
+            revision = (
+                QuestionRecord.objects.filter(scorecard=scorecard, session_question=question)
+                .values_list("notes_revision", flat=True)
+                .get()
+            )
+        return JsonResponse({"saved": stored, "revision": revision})
+    if stored:
+        messages.success(request, f"Notes saved for question {order}.")
+    else:
+        messages.warning(
+            request, "Newer notes were already saved for this question; they were kept."
+        )
+    return HttpResponseRedirect(_question_url(session.pk, question.order), status=303)
+
+
+@require_POST
+@interviewer_required
+def add_question(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+    """Append an ad-hoc question and open it; optionally keep it in the bank as a draft."""
+    session, scorecard = session_for_panelist(request.user, session_id)
+    form = AdHocQuestionForm(request.POST)
+    refusal = _refusal(session, scorecard)
+    if not refusal and session.state != SessionState.IN_PROGRESS:
+        refusal = "Questions can be added only while the interview is in progress."
+    if refusal or not form.is_valid():
+        return _render_runner(
+            request,
+            session,
+            scorecard,
+            None,
+            visit=False,
+            error=refusal or "The question was not added: see the form below.",
+            add_form=form,
+            status=409 if refusal else 400,
+        )
+    try:
+        question = session.add_ad_hoc_question(
+            title=form.cleaned_data["title"],
+            prompt=form.cleaned_data["prompt"],
+            minutes=form.minutes_or_default(),
+            added_by=request.user,
+            save_to_bank=form.cleaned_data["save_to_bank"],
+        )
+    except SessionStateError as refused:
+        return _render_runner(
+            request, session, scorecard, None, visit=False, error=str(refused), status=409
+        )
+    if form.cleaned_data["save_to_bank"]:
+        messages.success(request, "Question added, and saved to the bank as a draft.")
+    else:
+        messages.success(request, "Question added.")
+    return HttpResponseRedirect(_question_url(session.pk, question.order), status=303)
+
+
+@require_POST
+@interviewer_required
+def finish(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+    """In progress → completed; the interviewer goes on to their scorecard."""
+    session, scorecard = session_for_panelist(request.user, session_id)
+    try:
+        session.finish(by=request.user)
+    except SessionStateError as refused:
+        return _render_runner(
+            request, session, scorecard, None, visit=False, error=str(refused), status=409
+        )
+    return HttpResponseRedirect(reverse("interviews:scorecard", args=[session.pk]), status=303)
