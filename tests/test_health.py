@@ -1,4 +1,8 @@
+import json
+
 import pytest
+
+from tests.production_env import production_env, run
 
 
 @pytest.mark.django_db
@@ -20,3 +24,27 @@ def test_every_response_carries_a_request_id(client):
     response = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
     assert response["X-Request-ID"] == "abc-123"
     assert len(client.get("/healthz")["X-Request-ID"]) == 32
+
+
+def test_readyz_is_503_when_the_database_is_down():
+    # A real stopped database: a fresh process pointed at a port nothing listens on.
+    code = (
+        "import django, json; django.setup()\n"
+        "from django.test import Client\n"
+        "ready = Client().get('/readyz', headers={'host': 'example.com'})\n"
+        "alive = Client().get('/healthz', headers={'host': 'example.com'})\n"
+        "print(json.dumps([ready.status_code, ready.json(), alive.status_code]))\n"
+    )
+    env = production_env(DATABASE_URL="postgresql://intervy@127.0.0.1:9/intervy")
+    result = run(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    ready_status, ready_body, alive_status = json.loads(result.stdout.splitlines()[-1])
+    assert ready_status == 503
+    assert ready_body == {"status": "unavailable", "database": "down"}
+    assert alive_status == 200  # the process itself still answers
+
+
+@pytest.mark.django_db
+def test_health_probes_are_never_cached(client):
+    assert "no-cache" in client.get("/readyz")["Cache-Control"]
+    assert "no-cache" in client.get("/healthz")["Cache-Control"]
