@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from interviews.models import InterviewSession, Position, Scorecard
@@ -89,3 +89,35 @@ def visible_scorecards(user: Any, session: InterviewSession) -> QuerySet[Scoreca
     if reviewer:
         return scorecards.submitted()
     return scorecards.none()
+
+
+def visible_scorecards_for_positions(
+    user: Any, positions: QuerySet[Position]
+) -> QuerySet[Scorecard]:
+    """`visible_scorecards` for every session of these positions, as one query.
+
+    The same rules, stated over many sessions so the hiring manager's pages and exports
+    do not query per session: one's own scorecards; others' submitted ones on sessions
+    where one's own is submitted; and, as a position's reviewer (its hiring manager, or an
+    admin), submitted ones on sessions where one is not on the panel — a reviewer who also
+    sits on a panel is blind there until they submit, exactly as `visible_scorecards` says.
+    """
+    own = Scorecard.objects.filter(interviewer_id=user.pk)
+    visible = Q(interviewer_id=user.pk) | Q(
+        submitted_at__isnull=False, session__in=own.submitted().values("session_id")
+    )
+    if is_admin(user):
+        reviewed = Q()
+    elif is_hiring_manager(user):
+        reviewed = Q(session__position__hiring_manager_id=user.pk)
+    else:
+        reviewed = None
+    if reviewed is not None:
+        visible |= (
+            reviewed & Q(submitted_at__isnull=False) & ~Q(session__in=own.values("session_id"))
+        )
+    return Scorecard.objects.filter(session__position__in=positions).filter(visible)
+
+
+def visible_scorecards_for_position(user: Any, position: Position) -> QuerySet[Scorecard]:
+    return visible_scorecards_for_positions(user, Position.objects.filter(pk=position.pk))

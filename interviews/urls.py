@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from interviews.views import home, runner, scorecards
+from interviews.views import exports, home, review, runner, scorecards
 
 app_name = "interviews"
 
@@ -50,4 +50,39 @@ urlpatterns += [
 # (views/scorecards.py, views/review.py, views/exports.py)
 urlpatterns += [
     path("sessions/<int:session_id>/scorecard/", scorecards.scorecard, name="scorecard"),
+    path(
+        "sessions/<int:session_id>/scorecard/save/",
+        scorecards.scorecard_save,
+        name="scorecard_save",
+    ),
+    path(
+        "sessions/<int:session_id>/scorecard/amend/",
+        scorecards.scorecard_amend,
+        name="scorecard_amend",
+    ),
+    path("scorecards/<int:scorecard_id>/", scorecards.scorecard_detail, name="scorecard_detail"),
+    path("sessions/<int:session_id>/debrief/", review.debrief, name="debrief"),
+    path(
+        "sessions/<int:session_id>/export.csv",
+        exports.session_export_csv,
+        name="session_export_csv",
+    ),
+    path(
+        "sessions/<int:session_id>/export.json",
+        exports.session_export_json,
+        name="session_export_json",
+    ),
+    path("positions/", review.position_list, name="position_list"),
+    path("positions/<int:position_id>/", review.position_detail, name="position_detail"),
+    path("positions/<int:position_id>/compare/", review.compare, name="compare"),
+    path(
+        "positions/<int:position_id>/export.csv",
+        exports.position_export_csv,
+        name="position_export_csv",
+    ),
+    path(
+        "positions/<int:position_id>/export.json",
+        exports.position_export_json,
+        name="position_export_json",
+    ),
 ]

@@ -1,0 +1,164 @@
+"""Server-rendered SVG charts: no JavaScript, no inline styles, readable by a screen reader.
+
+Colours are presentation attributes (and classes, for print and high-contrast styles);
+every chart carries a <title> and <desc> and is labelled by them; every bar has its own
+<title> with the number it shows. Pages put the same numbers in a table beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+
+MAX_SCORE = 4
+PLOT_HEIGHT = 200
+TOP = 40
+LEFT = 36
+BAR_WIDTH = 18
+GROUP_GAP = 28
+LABEL_SPACE = 46
+LABEL_CHARS = 18
+
+
+@dataclass(frozen=True)
+class Series:
+    """One candidate's values, by group (category) key; None where nothing was assessed."""
+
+    label: str
+    values: Mapping[str, Decimal | None]
+
+
+def _y(value: Decimal | float) -> float:
+    return TOP + PLOT_HEIGHT - float(value) / MAX_SCORE * PLOT_HEIGHT
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+
+
+def grouped_bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    groups: Sequence[tuple[str, str]],
+    series: Sequence[Series],
+) -> SafeString:
+    """Grouped bars on a 0–4 scale: one group per (key, label), one bar per series."""
+    group_width = max(1, len(series)) * BAR_WIDTH + GROUP_GAP
+    plot_width = max(1, len(groups)) * group_width
+    width = LEFT + plot_width + 10
+    legend_rows = (len(series) + 2) // 3
+    height = TOP + PLOT_HEIGHT + LABEL_SPACE + legend_rows * 20 + 10
+    parts: list[str] = [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{}" role="img" '
+            'aria-labelledby="{}-title {}-desc" viewBox="0 0 {} {}" width="{}" height="{}">'
+            '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
+            chart_id,
+            chart_id,
+            chart_id,
+            width,
+            height,
+            width,
+            height,
+            chart_id,
+            title,
+            chart_id,
+            description,
+        )
+    ]
+    for level in range(MAX_SCORE + 1):
+        y = _y(level)
+        parts.append(
+            format_html(
+                '<line class="gridline" x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d9dde3"/>'
+                '<text class="axis-label" x="{}" y="{}" text-anchor="end" font-size="11">{}</text>',
+                LEFT,
+                LEFT + plot_width,
+                y,
+                y,
+                LEFT - 6,
+                y + 4,
+                level,
+            )
+        )
+    for group_index, (key, label) in enumerate(groups):
+        group_x = LEFT + group_index * group_width + GROUP_GAP / 2
+        for series_index, one in enumerate(series):
+            x = group_x + series_index * BAR_WIDTH
+            value = one.values.get(key)
+            colour = SERIES_COLOURS[series_index % len(SERIES_COLOURS)]
+            if value is None:
+                parts.append(
+                    format_html(
+                        '<text class="bar-missing" x="{}" y="{}" text-anchor="middle" '
+                        'font-size="10"><title>{}: {} not assessed</title>–</text>',
+                        x + BAR_WIDTH / 2,
+                        _y(0) - 3,
+                        one.label,
+                        label,
+                    )
+                )
+                continue
+            y = _y(value)
+            parts.append(
+                format_html(
+                    '<rect class="bar series-{}" x="{}" y="{:.1f}" width="{}" height="{:.1f}" '
+                    'fill="{}"><title>{}: {} {}</title></rect>',
+                    series_index,
+                    x,
+                    y,
+                    BAR_WIDTH - 2,
+                    _y(0) - y,
+                    colour,
+                    one.label,
+                    label,
+                    value,
+                )
+            )
+        parts.append(
+            format_html(
+                '<text class="group-label" x="{}" y="{}" text-anchor="middle" font-size="11">'
+                "<title>{}</title>{}</text>",
+                group_x + len(series) * BAR_WIDTH / 2,
+                TOP + PLOT_HEIGHT + 16,
+                label,
+                _short(label),
+            )
+        )
+    legend_top = TOP + PLOT_HEIGHT + LABEL_SPACE
+    parts.append(
+        format_html_join(
+            "",
+            '<g class="legend-item"><rect class="series-{}" x="{}" y="{}" width="12" height="12" '
+            'fill="{}"/><text x="{}" y="{}" font-size="12">{}</text></g>',
+            (
+                (
+                    index,
+                    LEFT + (index % 3) * 180,
+                    legend_top + (index // 3) * 20,
+                    SERIES_COLOURS[index % len(SERIES_COLOURS)],
+                    LEFT + (index % 3) * 180 + 16,
+                    legend_top + (index // 3) * 20 + 11,
+                    _short(one.label),
+                )
+                for index, one in enumerate(series)
+            ),
+        )
+    )
+    parts.append(
+        format_html(
+            '<text class="axis-title" x="4" y="{}" font-size="11">Mean score</text>', TOP - 12
+        )
+    )
+    parts.append("</svg>")
+    # Every part above is either a literal or built by format_html, which escapes.
+    return mark_safe("".join(parts))  # noqa: S308

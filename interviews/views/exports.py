@@ -1,0 +1,301 @@
+"""CSV and JSON exports of submitted scorecards: one session, or a whole position.
+
+Exports carry submitted scorecards only, chosen by the blind-review door, with their
+current (amended) values and an `amended` flag. The position CSV streams rows from a
+server-side cursor, in a fixed number of queries however many scorecards there are.
+The JSON format is documented in README.md, "Scorecard export format (JSON)".
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from interviews import scoring
+from interviews.access import (
+    position_for_manager,
+    session_for_reviewer,
+    visible_scorecards,
+    visible_scorecards_for_position,
+)
+from interviews.models import Amendment, QuestionRecord, Scorecard
+from intervy.http import HtmxHttpRequest
+from intervy.roles import hiring_manager_required, role_required
+
+EXPORT_FORMAT = "intervy.scorecards"
+EXPORT_VERSION = 1
+CHUNK_SIZE = 2000
+CSV_COLUMNS = (
+    "candidate",
+    "position",
+    "session_id",
+    "interviewer",
+    "question_order",
+    "question_title",
+    "category",
+    "difficulty",
+    "score",
+    "not_assessed",
+    "follow_up_asked",
+    "skipped",
+    "notes",
+    "recommendation",
+    "summary",
+    "submitted_at",
+    "amended",
+)
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def exported_session_scorecards(user: Any, session_id: int) -> QuerySet[Scorecard]:
+    """The session's submitted scorecards this user may export; 404 if none may be.
+
+    A panelist who has not submitted exports nothing — not even an empty file that would
+    say how many others have submitted.
+    """
+    session = session_for_reviewer(user, session_id)
+    own = Scorecard.objects.filter(session=session, interviewer_id=user.pk).first()
+    if own is not None and not own.is_submitted:
+        raise Http404("Submit your own scorecard first.")
+    return visible_scorecards(user, session).submitted()
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise spreadsheet formulas: a text cell starting with = + - @ gets a leading '."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def export_records(scorecards: QuerySet[Scorecard]) -> QuerySet[QuestionRecord]:
+    """Every record of these scorecards with all it needs for a row, in one query."""
+    return (
+        QuestionRecord.objects.filter(scorecard__in=scorecards)
+        .select_related(
+            "session_question",
+            "scorecard__interviewer",
+            "scorecard__session__candidate",
+            "scorecard__session__position",
+        )
+        .annotate(
+            record_amended=Exists(Amendment.objects.filter(record_id=OuterRef("pk"))),
+            scorecard_amended=Exists(
+                Amendment.objects.filter(scorecard_id=OuterRef("scorecard_id"), record__isnull=True)
+            ),
+        )
+        .order_by("scorecard__session_id", "scorecard_id", "session_question__order")
+    )
+
+
+def csv_row(record: QuestionRecord) -> list[Any]:
+    card = record.scorecard
+    session = card.session
+    question = record.session_question
+    return [
+        safe_cell(value)
+        for value in (
+            session.candidate.full_name,
+            session.position.title,
+            session.pk,
+            card.interviewer.get_username(),
+            question.order,
+            question.title,
+            question.category_name,
+            question.difficulty,
+            "" if record.score is None else record.score,
+            record.not_assessed,
+            record.follow_up_asked,
+            record.skipped,
+            record.notes,
+            card.recommendation,
+            card.summary,
+            card.submitted_at.isoformat() if card.submitted_at else "",
+            record.record_amended or record.scorecard_amended,
+        )
+    ]
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer in a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(records: Iterable[QuestionRecord]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for record in records:
+        yield writer.writerow(csv_row(record))
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export_document(scope: str, scope_id: int, scorecards: QuerySet[Scorecard]) -> dict:
+    """The JSON export: scorecards with their questions and amendments; three queries."""
+    cards = list(
+        scorecards.select_related(
+            "interviewer", "session__candidate", "session__position"
+        ).order_by("session_id", "pk")
+    )
+    ids = [card.pk for card in cards]
+    records: dict[int, list[QuestionRecord]] = defaultdict(list)
+    for record in (
+        QuestionRecord.objects.filter(scorecard_id__in=ids)
+        .select_related("session_question")
+        .order_by("session_question__order")
+    ):
+        records[record.scorecard_id].append(record)
+    amendments: dict[int, list[Amendment]] = defaultdict(list)
+    for amendment in (
+        Amendment.objects.filter(scorecard_id__in=ids)
+        .select_related("amended_by", "record__session_question")
+        .order_by("amended_at", "pk")
+    ):
+        amendments[amendment.scorecard_id].append(amendment)
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "scope": {"type": scope, "id": scope_id},
+        "scorecards": [
+            scorecard_document(card, records[card.pk], amendments[card.pk]) for card in cards
+        ],
+    }
+
+
+def scorecard_document(
+    card: Scorecard, records: list[QuestionRecord], amendments: list[Amendment]
+) -> dict:
+    session = card.session
+    amended_records = {amendment.record_id for amendment in amendments if amendment.record_id}
+    ratings = [
+        scoring.Rating(
+            record.session_question.category_slug,
+            record.session_question.category_name,
+            record.score,
+            record.not_assessed,
+        )
+        for record in records
+    ]
+    overall = scoring.aggregate(ratings)
+    return {
+        "id": card.pk,
+        "session": {
+            "id": session.pk,
+            "candidate": session.candidate.full_name,
+            "position": {"id": session.position_id, "title": session.position.title},
+            "template": session.template_name,
+            "template_version": session.template_version,
+            "scheduled_at": session.scheduled_at.isoformat(),
+        },
+        "interviewer": {
+            "username": card.interviewer.get_username(),
+            "name": card.interviewer.get_full_name(),
+        },
+        "recommendation": card.recommendation,
+        "summary": card.summary,
+        "submitted_at": card.submitted_at.isoformat() if card.submitted_at else None,
+        "amended": bool(amendments),
+        "aggregate": _aggregate_document(overall),
+        "categories": [
+            {"slug": result.slug, "name": result.name, **_aggregate_document(result.aggregate)}
+            for result in scoring.category_results(ratings)
+        ],
+        "questions": [
+            {
+                "order": record.session_question.order,
+                "title": record.session_question.title,
+                "category": record.session_question.category_name,
+                "difficulty": record.session_question.difficulty,
+                "score": record.score,
+                "not_assessed": record.not_assessed,
+                "follow_up_asked": record.follow_up_asked,
+                "skipped": record.skipped,
+                "notes": record.notes,
+                "amended": record.pk in amended_records,
+            }
+            for record in records
+        ],
+        "amendments": [
+            {
+                "field": amendment.field,
+                "question_order": amendment.record.session_question.order
+                if amendment.record
+                else None,
+                "old_value": amendment.old_value,
+                "new_value": amendment.new_value,
+                "reason": amendment.reason,
+                "amended_by": amendment.amended_by.get_username(),
+                "amended_at": amendment.amended_at.isoformat(),
+            }
+            for amendment in amendments
+        ],
+    }
+
+
+def _aggregate_document(aggregate: scoring.Aggregate) -> dict:
+    return {
+        "mean": None if aggregate.mean is None else str(aggregate.mean),
+        "assessed": aggregate.assessed,
+        "not_assessed": aggregate.not_assessed,
+    }
+
+
+def _json(document: dict, filename: str) -> HttpResponse:
+    response = JsonResponse(document, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    return _attachment(response, filename)
+
+
+@require_GET
+@role_required
+def session_export_csv(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+    scorecards = exported_session_scorecards(request.user, session_id)
+    response = StreamingHttpResponse(
+        csv_lines(export_records(scorecards).iterator(chunk_size=CHUNK_SIZE)),
+        content_type="text/csv; charset=utf-8",
+    )
+    return _attachment(response, f"intervy-session-{session_id}.csv")
+
+
+@require_GET
+@role_required
+def session_export_json(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+    scorecards = exported_session_scorecards(request.user, session_id)
+    document = export_document("session", session_id, scorecards)
+    return _json(document, f"intervy-session-{session_id}.json")
+
+
+@require_GET
+@hiring_manager_required
+def position_export_csv(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
+    """Every submitted scorecard of the position, one row per question, streamed."""
+    position = position_for_manager(request.user, position_id)
+    scorecards = visible_scorecards_for_position(request.user, position).submitted()
+    response = StreamingHttpResponse(
+        csv_lines(export_records(scorecards).iterator(chunk_size=CHUNK_SIZE)),
+        content_type="text/csv; charset=utf-8",
+    )
+    return _attachment(response, f"intervy-position-{position.pk}.csv")
+
+
+@require_GET
+@hiring_manager_required
+def position_export_json(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
+    position = position_for_manager(request.user, position_id)
+    scorecards = visible_scorecards_for_position(request.user, position).submitted()
+    document = export_document("position", position.pk, scorecards)
+    return _json(document, f"intervy-position-{position.pk}.json")
