@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from interviews.views import exports, home, review, runner, scorecards
+from interviews.views import builder, exports, home, review, runner, scheduling, scorecards
 
 app_name = "interviews"
 
@@ -11,7 +11,39 @@ urlpatterns = [
 ]
 
 # --- templates & scheduling (views/builder.py, views/scheduling.py) -------------------
-urlpatterns += []
+urlpatterns += [
+    path("templates/", builder.template_list, name="template_list"),
+    path("templates/new/", builder.template_new, name="template_new"),
+    path("templates/generate/", builder.template_generate, name="template_generate"),
+    path("templates/<int:template_id>/", builder.template_builder, name="template_builder"),
+    path(
+        "templates/<int:template_id>/details",
+        builder.template_details,
+        name="template_details",
+    ),
+    path("templates/<int:template_id>/clone", builder.template_clone, name="template_clone"),
+    path(
+        "templates/<int:template_id>/questions/add",
+        builder.template_add_question,
+        name="template_add_question",
+    ),
+    path(
+        "templates/<int:template_id>/questions/<int:item_id>/remove",
+        builder.template_remove_question,
+        name="template_remove_question",
+    ),
+    path(
+        "templates/<int:template_id>/questions/<int:item_id>/move",
+        builder.template_move_question,
+        name="template_move_question",
+    ),
+    path(
+        "templates/<int:template_id>/questions/<int:item_id>/minutes",
+        builder.template_question_minutes,
+        name="template_question_minutes",
+    ),
+    path("sessions/new/", scheduling.session_new, name="session_new"),
+]
 
 # --- runner (views/runner.py) --------------------------------------------------------
 urlpatterns += [

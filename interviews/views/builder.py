@@ -1,0 +1,263 @@
+"""Interview templates: the list, the builder, clone, and the blueprint generator (B1–B4).
+
+Templates are shared by every interviewer (any of them may run any template), so the
+check is the role; a template that does not exist is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+from django.contrib import messages
+from django.db.models import Count, Q, Sum
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from interviews import template_edits
+from interviews.blueprint import DIFFICULTIES, BlueprintError, coverage, propose_template
+from interviews.forms import (
+    AddQuestionForm,
+    BankFilterForm,
+    BlueprintForm,
+    MoveQuestionForm,
+    QuestionMinutesForm,
+    TemplateDetailsForm,
+)
+from interviews.models import InterviewTemplate
+from interviews.template_edits import TemplateEditError
+from intervy.http import HtmxHttpRequest
+from intervy.roles import interviewer_required
+from questions.models import Category, Question
+
+# The builder lists at most this many bank matches; the filters narrow further.
+BANK_LIMIT = 40
+
+
+@require_GET
+@interviewer_required
+def template_list(request: HtmxHttpRequest) -> HttpResponse:
+    templates = (
+        InterviewTemplate.objects.select_related("position")
+        .annotate(
+            question_count=Count("items"),
+            total_minutes=Sum("items__minutes", default=0),
+            category_count=Count("items__question__category", distinct=True),
+            easy_count=Count("items", filter=Q(items__question__difficulty="easy")),
+            medium_count=Count("items", filter=Q(items__question__difficulty="medium")),
+            hard_count=Count("items", filter=Q(items__question__difficulty="hard")),
+        )
+        .order_by("name", "id")
+    )
+    return TemplateResponse(
+        request,
+        "interviews/template_list.html",
+        {"templates": templates, "category_total": Category.objects.count()},
+    )
+
+
+@require_POST
+@interviewer_required
+def template_new(request: HtmxHttpRequest) -> HttpResponse:
+    template = InterviewTemplate.objects.create(
+        name="Untitled template", target_minutes=30, created_by=request.user
+    )
+    messages.success(request, "New template created: give it a name and add questions.")
+    return redirect("interviews:template_builder", template.pk)
+
+
+def _builder_context(
+    template: InterviewTemplate,
+    filters: BankFilterForm,
+    *,
+    details_form: TemplateDetailsForm | None = None,
+    error: str = "",
+    minutes_errors: dict[int, str] | None = None,
+) -> dict[str, Any]:
+    items = list(template.items.select_related("question__category").order_by("order"))
+    categories = list(Category.objects.all())
+    added = {item.question_id for item in items}
+    matches = list(
+        filters.filter(Question.objects.published().with_category()).order_by(
+            "category__position", "id"
+        )[: BANK_LIMIT + 1]
+    )
+    total_minutes = sum(item.minutes for item in items)
+    return {
+        "template": template,
+        "items": items,
+        "details_form": details_form or TemplateDetailsForm(instance=template),
+        "filters": filters,
+        "filter_pairs": parse_qsl(filters.querystring()),
+        "bank": [(question, question.pk in added) for question in matches[:BANK_LIMIT]],
+        "bank_truncated": len(matches) > BANK_LIMIT,
+        "total_minutes": total_minutes,
+        "minutes_over": max(0, total_minutes - template.target_minutes),
+        "minutes_under": max(0, template.target_minutes - total_minutes),
+        "coverage": coverage(
+            [(category.slug, category.name) for category in categories],
+            [(item.question.category.slug, item.question.difficulty) for item in items],
+        ),
+        "difficulties": DIFFICULTIES,
+        "error": error,
+        "minutes_errors": minutes_errors or {},
+    }
+
+
+@require_GET
+@interviewer_required
+def template_builder(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
+    template = get_object_or_404(InterviewTemplate, pk=template_id)
+    filters = BankFilterForm(request.GET)
+    context = _builder_context(template, filters)
+    if request.htmx and request.htmx.target == "bank-results":
+        return TemplateResponse(request, "interviews/template_builder.html#bank", context)
+    return TemplateResponse(request, "interviews/template_builder.html", context)
+
+
+def _after_change(
+    request: HtmxHttpRequest,
+    template: InterviewTemplate,
+    *,
+    error: str = "",
+    minutes_errors: dict[int, str] | None = None,
+) -> HttpResponse:
+    """HTMX: the fresh question list (and bank marks); otherwise back to the builder."""
+    filters = BankFilterForm(request.POST)
+    if request.htmx:
+        template.refresh_from_db()
+        context = _builder_context(template, filters, error=error, minutes_errors=minutes_errors)
+        return TemplateResponse(request, "interviews/template_builder.html#changed", context)
+    if error:
+        messages.error(request, error)
+    url = reverse("interviews:template_builder", args=[template.pk])
+    query = filters.querystring()
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@require_POST
+@interviewer_required
+def template_details(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
+    template = get_object_or_404(InterviewTemplate, pk=template_id)
+    form = TemplateDetailsForm(request.POST, instance=template)
+    if not form.is_valid():
+        template.refresh_from_db()
+        context = _builder_context(template, BankFilterForm(), details_form=form)
+        return TemplateResponse(request, "interviews/template_builder.html", context, status=400)
+    form.save()
+    messages.success(request, "Template details saved.")
+    return redirect("interviews:template_builder", template.pk)
+
+
+@require_POST
+@interviewer_required
+def template_add_question(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
+    template = get_object_or_404(InterviewTemplate, pk=template_id)
+    form = AddQuestionForm(request.POST)
+    if not form.is_valid():
+        return _after_change(request, template, error="That question is not in the published bank.")
+    try:
+        template_edits.add_question(template, form.cleaned_data["question"])
+    except TemplateEditError as exc:
+        return _after_change(request, template, error=str(exc))
+    return _after_change(request, template)
+
+
+@require_POST
+@interviewer_required
+def template_remove_question(
+    request: HtmxHttpRequest, template_id: int, item_id: int
+) -> HttpResponse:
+    template = get_object_or_404(InterviewTemplate, pk=template_id)
+    try:
+        template_edits.remove_question(template, item_id)
+    except TemplateEditError as exc:
+        return _after_change(request, template, error=str(exc))
+    return _after_change(request, template)
+
+
+@require_POST
+@interviewer_required
+def template_move_question(
+    request: HtmxHttpRequest, template_id: int, item_id: int
+) -> HttpResponse:
+    template = get_object_or_404(InterviewTemplate, pk=template_id)
+    form = MoveQuestionForm(request.POST)
+    if not form.is_valid():
+        return _after_change(request, template, error="A question moves up or down.")
+    try:
+        template_edits.move_question(template, item_id, form.cleaned_data["direction"])
+    except TemplateEditError as exc:
+        return _after_change(request, template, error=str(exc))
+    return _after_change(request, template)
+
+
+@require_POST
+@interviewer_required
+def template_question_minutes(
+    request: HtmxHttpRequest, template_id: int, item_id: int
+) -> HttpResponse:
+    template = get_object_or_404(InterviewTemplate, pk=template_id)
+    form = QuestionMinutesForm(request.POST)
+    if not form.is_valid():
+        message = "Minutes must be a whole number from 1 to 180."
+        return _after_change(request, template, error=message, minutes_errors={item_id: message})
+    try:
+        template_edits.set_minutes(template, item_id, form.cleaned_data["minutes"])
+    except TemplateEditError as exc:
+        return _after_change(request, template, error=str(exc))
+    return _after_change(request, template)
+
+
+@require_POST
+@interviewer_required
+def template_clone(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
+    template = get_object_or_404(InterviewTemplate, pk=template_id)
+    copy = template_edits.clone_template(template, by=request.user)
+    messages.success(request, f"Cloned “{template.name}”: this is the copy.")
+    return redirect("interviews:template_builder", copy.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@interviewer_required
+def template_generate(request: HtmxHttpRequest) -> HttpResponse:
+    """GET shows the form and, once filled in, the proposal; POST creates the template.
+
+    The proposal is deterministic, so the POST recomputes exactly what the GET showed.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    form = BlueprintForm(data) if "minutes" in data else BlueprintForm()
+    proposal = None
+    proposal_coverage = None
+    if form.is_bound and form.is_valid():
+        try:
+            proposal = propose_template(template_edits.published_bank(), form.blueprint())
+        except BlueprintError as exc:
+            form.add_error(None, str(exc))
+    if proposal is not None and request.method == "POST":
+        template = template_edits.create_from_proposal(
+            proposal, name=form.template_name(), by=request.user
+        )
+        messages.success(request, f"Created “{template.name}” from the blueprint: edit it here.")
+        return redirect("interviews:template_builder", template.pk)
+    if proposal is not None:
+        chosen = set(form.blueprint().categories)
+        proposal_coverage = coverage(
+            [(c.slug, c.name) for c in Category.objects.filter(slug__in=chosen)],
+            [(item.question.category, item.question.difficulty) for item in proposal.questions],
+        )
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return TemplateResponse(
+        request,
+        "interviews/template_generate.html",
+        {
+            "form": form,
+            "proposal": proposal,
+            "coverage": proposal_coverage,
+            "difficulties": DIFFICULTIES,
+        },
+        status=status,
+    )
