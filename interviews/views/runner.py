@@ -1,7 +1,7 @@
 """The live runner: one question at a time, scored by key or click, notes saved as you type.
 
-Every URL here starts from `session_for_panelist`, so anyone not on the panel gets 404,
-fragments included. Score, follow-up and skip answer HTMX with the `#question-state`
+Every URL here starts from `_panel` (`session_for_panelist`), so anyone not on the panel
+gets 404, fragments included. Score, follow-up and skip answer HTMX with the `#question-state`
 partial plus the navigator item out of band; without HTMX they redirect back (303).
 Notes answer the autosave script with JSON and a plain form with a redirect.
 """
@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -35,7 +36,7 @@ from interviews.models import (
 )
 from interviews.services import start_session
 from intervy.http import HtmxHttpRequest
-from intervy.roles import interviewer_required
+from intervy.roles import is_interviewer
 
 # Shown on the score buttons of a question that has no anchors of its own (ad-hoc ones).
 GENERIC_ANCHORS = {
@@ -319,6 +320,18 @@ def _needs_visit(
     )
 
 
+def _panel(request: HtmxHttpRequest, session_id: int) -> tuple[InterviewSession, Scorecard]:
+    """The session and this user's scorecard on it.
+
+    404 for anyone not on the panel, whatever their role (a 403 for a manager would
+    still confirm the session exists), and for a panelist who is no longer an
+    interviewer.
+    """
+    if not is_interviewer(request.user):
+        raise Http404("No such interview session.")
+    return session_for_panelist(request.user, session_id)
+
+
 def _question_or_404(session: InterviewSession, order: int) -> SessionQuestion:
     question = SessionQuestion.objects.filter(session=session, order=order).first()
     if question is None:
@@ -386,24 +399,24 @@ def _wants_json(request: HtmxHttpRequest) -> bool:
 
 
 @require_GET
-@interviewer_required
+@login_required
 def runner(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     """The runner, opened where this interviewer left off (or at the first question)."""
-    session, scorecard = session_for_panelist(request.user, session_id)
+    session, scorecard = _panel(request, session_id)
     return _render_runner(request, session, scorecard, None)
 
 
 @require_GET
-@interviewer_required
+@login_required
 def runner_question(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
-    session, scorecard = session_for_panelist(request.user, session_id)
+    session, scorecard = _panel(request, session_id)
     return _render_runner(request, session, scorecard, order)
 
 
 @require_POST
-@interviewer_required
+@login_required
 def start(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
-    session, scorecard = session_for_panelist(request.user, session_id)
+    session, scorecard = _panel(request, session_id)
     if session.state in (SessionState.SCHEDULED, SessionState.IN_PROGRESS):
         start_session(session=session, by=request.user)
     elif session.state == SessionState.CANCELLED:
@@ -420,9 +433,9 @@ def start(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
 
 
 @require_POST
-@interviewer_required
+@login_required
 def score(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
-    session, scorecard = session_for_panelist(request.user, session_id)
+    session, scorecard = _panel(request, session_id)
     question = _question_or_404(session, order)
     refusal = _refusal(session, scorecard)
     if refusal:
@@ -447,9 +460,9 @@ def score(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
 
 
 @require_POST
-@interviewer_required
+@login_required
 def follow_up(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
-    session, scorecard = session_for_panelist(request.user, session_id)
+    session, scorecard = _panel(request, session_id)
     question = _question_or_404(session, order)
     refusal = _refusal(session, scorecard)
     if refusal:
@@ -467,9 +480,9 @@ def follow_up(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResp
 
 
 @require_POST
-@interviewer_required
+@login_required
 def skip(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
-    session, scorecard = session_for_panelist(request.user, session_id)
+    session, scorecard = _panel(request, session_id)
     question = _question_or_404(session, order)
     refusal = _refusal(session, scorecard)
     if refusal:
@@ -485,14 +498,14 @@ def skip(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
 
 
 @require_POST
-@interviewer_required
+@login_required
 def notes(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
     """Store notes if their revision is newer than the stored one (checked in SQL).
 
     A stale revision is not an error: its text was superseded by a newer save, so the
     reply says `saved: false` with the current revision and the script moves on.
     """
-    session, scorecard = session_for_panelist(request.user, session_id)
+    session, scorecard = _panel(request, session_id)
     question = _question_or_404(session, order)
     as_json = _wants_json(request)
     refusal = _refusal(session, scorecard)
@@ -534,10 +547,10 @@ def notes(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
 
 
 @require_POST
-@interviewer_required
+@login_required
 def add_question(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     """Append an ad-hoc question and open it; optionally keep it in the bank as a draft."""
-    session, scorecard = session_for_panelist(request.user, session_id)
+    session, scorecard = _panel(request, session_id)
     form = AdHocQuestionForm(request.POST)
     refusal = _refusal(session, scorecard)
     if not refusal and session.state != SessionState.IN_PROGRESS:
@@ -573,10 +586,10 @@ def add_question(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
 
 
 @require_POST
-@interviewer_required
+@login_required
 def finish(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     """In progress → completed; the interviewer goes on to their scorecard."""
-    session, scorecard = session_for_panelist(request.user, session_id)
+    session, scorecard = _panel(request, session_id)
     try:
         session.finish(by=request.user)
     except SessionStateError as refused:
