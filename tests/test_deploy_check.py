@@ -9,6 +9,9 @@ import subprocess
 import sys
 import time
 
+import pytest
+
+from intervy.healthcheck import probe_host
 from tests.production_env import BASE_DIR, production_env, run
 
 
@@ -79,9 +82,14 @@ def test_gunicorn_serves_the_app_from_its_config_file(tmp_path):
         wait_until_serving(port, server)
         status, headers, body = get(port, "/healthz")
         metrics_status, _, metrics = get(port, "/metrics")
+        container_probe = run(["-m", "intervy.healthcheck"], env)
     finally:
         server.terminate()
         stdout, stderr = server.communicate(timeout=60)
+    probe_after_stop = run(["-m", "intervy.healthcheck"], env)
+    assert container_probe.returncode == 0, container_probe.stderr
+    assert probe_after_stop.returncode == 1
+    assert "Connection refused" in probe_after_stop.stderr
     assert (status, json.loads(body)) == (200, {"status": "ok"})
     assert len(headers["X-Request-ID"]) == 32
     assert metrics_status == 200
@@ -89,3 +97,16 @@ def test_gunicorn_serves_the_app_from_its_config_file(tmp_path):
     assert stderr.count("Booting worker") == 2
     access = [json.loads(line) for line in stdout.splitlines() if '"intervy.access"' in line]
     assert {line["message"] for line in access} >= {"GET /healthz 200", "GET /metrics 200"}
+
+
+@pytest.mark.parametrize(
+    ("allowed_hosts", "host"),
+    [
+        ("example.com,www.example.com", "example.com"),
+        (".example.com", "example.com"),
+        ("*", "localhost"),
+        ("", "localhost"),
+    ],
+)
+def test_the_container_probe_sends_a_host_the_app_accepts(allowed_hosts, host):
+    assert probe_host(allowed_hosts) == host
