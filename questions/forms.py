@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.forms.models import BaseInlineFormSet
 
-from questions.models import Category, Difficulty
+from questions.models import RUBRIC_LEVELS, Category, Difficulty, Question, RubricAnchor
+from questions.pack import TAG_PATTERN
 
 PACK_UPLOAD_MAX_BYTES = 2_000_000
 
@@ -61,3 +63,99 @@ class PackUploadForm(forms.Form):
             return upload.read().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise forms.ValidationError("The file is not UTF-8 text.") from exc
+
+
+def _normalize_newlines(text: str) -> str:
+    # Browsers post textareas with CRLF; the pack format (and git) want LF, and an
+    # export must load back unchanged.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class QuestionAdminForm(forms.ModelForm):
+    """The admin's question form: keeps markdown exactly as typed, tags as packs allow."""
+
+    class Meta:
+        model = Question
+        fields = [
+            "title",
+            "slug",
+            "category",
+            "difficulty",
+            "status",
+            "tags",
+            "prompt",
+            "answer",
+            "follow_up",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("prompt", "answer", "follow_up"):
+            # Not stripped: a trailing newline is part of the text a pack round-trips.
+            self.fields[name].strip = False
+        self.fields[
+            "tags"
+        ].help_text = (
+            "Comma-separated; lowercase letters, digits and hyphens (e.g. sql, race-conditions)."
+        )
+
+    def clean_prompt(self) -> str:
+        prompt = _normalize_newlines(self.cleaned_data["prompt"])
+        if not prompt.strip():
+            raise forms.ValidationError("A question needs a prompt.")
+        return prompt
+
+    def clean_answer(self) -> str:
+        return _normalize_newlines(self.cleaned_data["answer"])
+
+    def clean_follow_up(self) -> str:
+        return _normalize_newlines(self.cleaned_data["follow_up"])
+
+    def clean_tags(self) -> list[str]:
+        tags = [tag.strip().lower() for tag in self.cleaned_data["tags"] if tag.strip()]
+        bad = [tag for tag in tags if not TAG_PATTERN.fullmatch(tag)]
+        if bad:
+            raise forms.ValidationError(
+                f"Not a tag: {', '.join(bad)}. Use lowercase letters, digits and hyphens."
+            )
+        return list(dict.fromkeys(tags))
+
+
+class RubricAnchorForm(forms.ModelForm):
+    class Meta:
+        model = RubricAnchor
+        fields = ["level", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].strip = False
+
+    def clean_text(self) -> str:
+        text = _normalize_newlines(self.cleaned_data["text"])
+        if not text.strip():
+            raise forms.ValidationError("Describe what an answer at this level sounds like.")
+        return text
+
+
+class RubricAnchorFormSet(BaseInlineFormSet):
+    """Exactly four anchors, one for each level 1–4, each saying something different."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        anchors = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        levels = sorted(anchor["level"] for anchor in anchors if anchor.get("level"))
+        if levels != list(RUBRIC_LEVELS):
+            raise forms.ValidationError(
+                "The rubric needs exactly one anchor for each level 1, 2, 3 and 4 "
+                f"(got {', '.join(map(str, levels)) or 'none'})."
+            )
+        texts = [anchor["text"].strip() for anchor in anchors]
+        if len(set(texts)) != len(texts):
+            raise forms.ValidationError("Each level's anchor must say something different.")

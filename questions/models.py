@@ -144,6 +144,34 @@ class Question(models.Model):
         self.answer_html = render_markdown(self.answer)
         self.follow_up_html = render_markdown(self.follow_up)
 
+    def duplicate_as_draft(self) -> Question:
+        """A draft copy with a new unique slug and the same four anchors.
+
+        A draft, so a copy being reworded never shows up in the bank or a template builder
+        until someone publishes it.
+        """
+        base = f"{self.slug[:100]}-copy"
+        taken = set(Question.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        copy = Question.objects.create(
+            slug=slug,
+            title=f"{self.title[:190]} (copy)",
+            category=self.category,
+            difficulty=self.difficulty,
+            status=Status.DRAFT,
+            tags=list(self.tags),
+            prompt=self.prompt,
+            answer=self.answer,
+            follow_up=self.follow_up,
+        )
+        RubricAnchor.objects.bulk_create(
+            RubricAnchor(question=copy, level=anchor.level, text=anchor.text)
+            for anchor in self.anchors.all()
+        )
+        return copy
+
     def anchors_by_level(self) -> dict[int, str]:
         return {anchor.level: anchor.text for anchor in self.anchors.all()}
 

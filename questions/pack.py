@@ -58,7 +58,7 @@ COMPARED_FIELDS = (
 )
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-_TAG = re.compile(r"[a-z0-9-]+")
+TAG_PATTERN = re.compile(r"[a-z0-9-]+")
 _SLUG_MAX = Question._meta.get_field("slug").max_length
 _CATEGORY_SLUG_MAX = Category._meta.get_field("slug").max_length
 _CATEGORY_NAME_MAX = Category._meta.get_field("name").max_length
@@ -494,7 +494,7 @@ def _tags_problem(tags: Any) -> str | None:
     if not isinstance(tags, list):
         return f"must be a list of tags, not {_kind(tags)}"
     for tag in tags:
-        if not isinstance(tag, str) or not _TAG.fullmatch(tag):
+        if not isinstance(tag, str) or not TAG_PATTERN.fullmatch(tag):
             return f"{tag!r} is not a tag: lowercase letters, digits and hyphens"
         if len(tag) > _TAG_MAX:
             return f"{tag!r} is longer than {_TAG_MAX} characters"
