@@ -8,6 +8,7 @@ own records) is never serialised, so no body, cookie or header reaches the log.
 from __future__ import annotations
 
 import contextvars
+import functools
 import json
 import logging
 from datetime import UTC, datetime
@@ -60,6 +61,7 @@ def loaded_user_id(request: HttpRequest | None) -> int | None:
     return wrapped.pk
 
 
+@functools.lru_cache(maxsize=512)  # a handful of distinct keys, checked on every line
 def is_redacted_key(key: str) -> bool:
     lowered = key.lower()
     return any(fragment in lowered for fragment in _REDACTED_FRAGMENTS)
