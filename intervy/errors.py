@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
+NOT_SAVED = "Not saved — "
 # Status -> (title, what the person should do). Shown on the page and in the fragment.
 MESSAGES: dict[int, tuple[str, str]] = {
     400: (
@@ -44,16 +45,26 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    # The runner's notes autosave asks for JSON and shows `error` after "Not saved — ".
+    return "application/json" in request.headers.get("Accept", "")
+
+
 def render_error(
     request: HttpRequest, status: int, message: str | None = None, *, with_request: bool = True
 ) -> HttpResponse:
-    """The error page (or, for HTMX, the fragment) for `status`.
+    """The error page (or, for HTMX, the fragment; for a JSON client, JSON) for `status`.
 
     `with_request=False` renders without context processors, for the 500 page: whatever
     broke (often the database) must not be touched again while saying so.
     """
     title, default_message = MESSAGES[status]
-    context = {"status": status, "title": title, "message": message or default_message}
+    message = message or default_message
+    if _wants_json(request) and not _is_htmx(request):
+        return JsonResponse(
+            {"saved": False, "error": message.removeprefix(NOT_SAVED)}, status=status
+        )
+    context = {"status": status, "title": title, "message": message}
     if _is_htmx(request):
         template_name = "errors/fragment.html"
     else:
