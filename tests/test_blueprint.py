@@ -164,3 +164,94 @@ def test_coverage_keeps_empty_categories_in_the_grid():
     assert grid.empty_categories == ["Security"]
     assert grid.difficulty_totals == (1, 0, 2)
     assert grid.covered_count == 1
+
+
+# --- the generator page ----------------------------------------------------------------
+
+GENERATE = "/templates/generate/"
+SCREEN_INPUTS = {
+    "minutes": "30",
+    "categories": ["programming-fundamentals", "databases", "api-design", "security"],
+    "easy": "30",
+    "medium": "50",
+    "hard": "20",
+    "name": "My screen",
+}
+
+
+@pytest.mark.django_db
+def test_the_page_shows_a_proposal_with_coverage(client_for, interviewer, seed_pack):
+    html = client_for(interviewer).get(GENERATE, SCREEN_INPUTS).content.decode()
+    assert "Proposal: 5 questions, 30 minutes" in html
+    assert '<table class="coverage"' in html
+    assert "Create template" in html
+    for category in ("Programming Fundamentals", "Databases", "API Design", "Security"):
+        assert category in html
+
+
+@pytest.mark.django_db
+def test_the_page_proposes_the_same_questions_twice(client_for, interviewer, seed_pack):
+    client = client_for(interviewer)
+    first = client.get(GENERATE, SCREEN_INPUTS).content.decode()
+    second = client.get(GENERATE, SCREEN_INPUTS).content.decode()
+    start = first.index("Proposal:")
+    proposal = first[start : first.index('<form method="post"', start)]
+    assert proposal.count("<tr>") == (1 + 5) + (1 + 4)  # proposal rows, coverage rows
+    assert proposal in second
+
+
+@pytest.mark.django_db
+def test_create_template_saves_the_proposal_and_opens_the_builder(
+    client_for, interviewer, seed_pack
+):
+    from interviews.models import InterviewTemplate
+
+    client = client_for(interviewer)
+    shown = client.get(GENERATE, SCREEN_INPUTS).content.decode()
+    page = client.post(GENERATE, SCREEN_INPUTS)
+    template = InterviewTemplate.objects.get(name="My screen")
+    assert page["Location"] == f"/templates/{template.pk}/"
+    titles = list(template.items.order_by("order").values_list("question__title", flat=True))
+    assert len(titles) == 5
+    positions = [shown.index(title) for title in titles]
+    assert positions == sorted(positions)
+    assert sum(template.items.values_list("minutes", flat=True)) == 30
+    assert template.target_minutes == 30
+    assert template.created_by == interviewer
+
+
+@pytest.mark.django_db
+def test_the_mix_must_sum_to_100(client_for, interviewer, seed_pack):
+    from interviews.models import InterviewTemplate
+
+    page = client_for(interviewer).post(GENERATE, {**SCREEN_INPUTS, "hard": "30"})
+    assert page.status_code == 400
+    assert "The difficulty mix must sum to 100% (it sums to 110%)." in page.content.decode()
+    assert not InterviewTemplate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_too_few_questions_is_explained(client_for, interviewer, seed_pack):
+    page = client_for(interviewer).get(
+        GENERATE, {**SCREEN_INPUTS, "minutes": "120", "categories": ["api-design"]}
+    )
+    assert page.status_code == 400
+    assert "only 3 published" in page.content.decode()
+    assert "Create template" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unknown_category_is_a_form_error(client_for, interviewer, seed_pack):
+    page = client_for(interviewer).get(GENERATE, {**SCREEN_INPUTS, "categories": ["frontend"]})
+    assert "Select a valid choice. frontend is not one of the available choices." in (
+        page.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_the_empty_form_has_sensible_defaults(client_for, interviewer, seed_pack):
+    page = client_for(interviewer).get(GENERATE)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="minutes" value="60"' in html
+    assert "Proposal:" not in html
