@@ -345,6 +345,31 @@ def test_near_valid_packs_are_loaded_whole_or_refused_cleanly(path, value):
     check_or_refuse(document)
 
 
+FIELDS = ["slug", "title", "category", "difficulty", "status", "tags", "prompt", "answer"]
+FIELDS += ["follow_up", "rubric", "extra"]
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    changes=st.lists(
+        st.tuples(st.sampled_from(FIELDS), st.one_of(structures, st.text(max_size=30))),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_packs_with_odd_field_values_are_loaded_whole_or_refused_cleanly(changes):
+    document = pack(question("one"), question("two", category="caching"))
+    for index, (name, value) in enumerate(changes):
+        target = document["questions"][index % 2]
+        if name == "rubric" and isinstance(value, str):
+            target["rubric"] = {**target["rubric"], 1 + index % 4: value}
+        else:
+            target[name] = value
+    check_or_refuse(document)
+
+
 @settings(
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
