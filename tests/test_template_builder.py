@@ -450,3 +450,46 @@ def test_new_template_opens_an_empty_builder(client_for, interviewer):
     html = page.content.decode()
     assert "Untitled template" in html
     assert "No questions yet: add some from the bank." in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_moves_keep_a_clean_order():
+    """Twenty moves at once: every one lands or is refused cleanly; orders stay 1…n."""
+    import threading
+
+    from django.db import connection
+
+    from interviews import template_edits
+
+    template = make_template(count=6)
+    items = list(template.items.order_by("order"))
+    before = {item.question_id for item in items}
+    outcomes: list[str] = []
+    barrier = threading.Barrier(20)
+
+    def move(index: int) -> None:
+        try:
+            barrier.wait()
+            template_edits.move_question(
+                template, items[index % 6].pk, "up" if index % 2 else "down"
+            )
+            outcomes.append("moved")
+        except template_edits.TemplateEditError:
+            outcomes.append("refused")
+        except Exception as exc:  # noqa: BLE001 — any other error is the failure we look for
+            outcomes.append(f"error: {exc}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=move, args=(i,)) for i in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [outcome for outcome in outcomes if outcome.startswith("error")] == []
+    after = list(template.items.order_by("order").values_list("order", "question_id"))
+    assert [order for order, _ in after] == [1, 2, 3, 4, 5, 6]
+    assert {question for _, question in after} == before
+    template.refresh_from_db()
+    assert template.version == 1 + outcomes.count("moved")
