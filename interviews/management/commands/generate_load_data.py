@@ -341,7 +341,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scores", type=int, default=500000, help="question records, approximately"
         )
-        parser.add_argument("--positions", type=int, default=None)
+        parser.add_argument("--positions", type=int, default=None, help="default sessions/400")
+        parser.add_argument(
+            "--interviewers",
+            type=int,
+            default=None,
+            help="the interviewer pool; default sessions/100, so each sits on ~2%% of sessions",
+        )
         parser.add_argument(
             "--candidates-per-comparison",
             type=int,
@@ -383,6 +389,7 @@ class Command(BaseCommand):
             sessions=options["sessions"],
             scores=options["scores"],
             positions=options["positions"],
+            interviewers=options["interviewers"],
             candidates_per_comparison=options["candidates_per_comparison"],
             comparison_scorecards=options["comparison_scorecards"],
             export_scorecards=options["export_scorecards"],
@@ -442,6 +449,7 @@ class LoadData:
         sessions: int,
         scores: int,
         positions: int | None,
+        interviewers: int | None,
         candidates_per_comparison: int,
         comparison_scorecards: Sequence[int],
         export_scorecards: Sequence[int],
@@ -452,6 +460,7 @@ class LoadData:
         self.n_sessions = sessions
         self.n_scores = scores
         self.n_positions = positions or max(3, sessions // 400)
+        self.n_interviewers = interviewers or max(10, sessions // 100)
         self.candidates_per_comparison = candidates_per_comparison
         self.comparison_scorecards = list(comparison_scorecards)
         self.export_scorecards = list(export_scorecards)
@@ -473,6 +482,7 @@ class LoadData:
             "sessions": self.n_sessions,
             "scores": self.n_scores,
             "positions": self.n_positions,
+            "interviewers": self.n_interviewers,
             "candidates_per_comparison": self.candidates_per_comparison,
             "comparison_scorecards": self.comparison_scorecards,
             "export_scorecards": self.export_scorecards,
@@ -556,7 +566,6 @@ class LoadData:
 
     def make_users(self) -> None:
         rng = self.rng
-        self.n_interviewers = max(10, self.n_sessions // 100)
         self.n_managers = max(3, self.n_positions // 3)
         password = make_password(BENCH_PASSWORD)
         pool_password = make_password(None)  # unusable: pool users never sign in
