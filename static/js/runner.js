@@ -353,13 +353,22 @@
           resolve();
           return;
         }
+        // Wait until the reply is swapped in *and* settled: htmx wires up the new
+        // buttons only when it settles, and a click before that would post natively.
         var timeout = setTimeout(finish, 10000);
         function finish() {
           clearTimeout(timeout);
-          document.removeEventListener("htmx:afterRequest", finish);
+          document.removeEventListener("htmx:afterSettle", finish);
+          document.removeEventListener("htmx:afterRequest", failed);
           resolve();
         }
-        document.addEventListener("htmx:afterRequest", finish);
+        function failed(evt) {
+          if (evt.detail.failed) {
+            finish();
+          }
+        }
+        document.addEventListener("htmx:afterSettle", finish);
+        document.addEventListener("htmx:afterRequest", failed);
         button.click();
       });
     });
