@@ -493,3 +493,56 @@ def test_concurrent_moves_keep_a_clean_order():
     assert {question for _, question in after} == before
     template.refresh_from_db()
     assert template.version == 1 + outcomes.count("moved")
+
+
+# --- in a real browser: keyboard reorder over HTMX, focus follows the question -----------
+
+
+@pytest.fixture
+def builder_page(page, live_server, interviewer):
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(interviewer)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+    def open_builder(template: InterviewTemplate):
+        page.goto(live_server.url + builder_url(template))
+        page.evaluate("window.__marker = 1")  # a full page load would wipe this
+        return page
+
+    return open_builder
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_keyboard_reorder_keeps_focus_on_the_moved_question(builder_page):
+    from django.contrib.auth.models import Group
+    from playwright.sync_api import expect
+
+    from intervy.roles import INTERVIEWERS
+
+    Group.objects.get_or_create(name=INTERVIEWERS)
+    template = make_template(count=3)
+    a, b, c = titles(template)
+    first = template.items.order_by("order").first()
+    page = builder_page(template)
+    page.focus(f"#move-down-{first.pk}")
+    page.keyboard.press("Enter")
+    expect(page.locator(".template-item .item-title").first).to_have_text(b)
+    expect(page.locator(f"#move-down-{first.pk}")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".template-item .item-title").last).to_have_text(a)
+    # Now last, its "Move down" is disabled: focus moves to its "Move up".
+    expect(page.locator(f"#move-up-{first.pk}")).to_be_focused()
+    assert page.evaluate("window.__marker") == 1
+    assert titles(template) == [b, c, a]

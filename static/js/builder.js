@@ -13,7 +13,8 @@
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
-    const target = event.detail.target;
+    // Settle fires for the list and for the out-of-band bank swap; act once, on the list.
+    const target = event.target;
     if (!target || target.id !== "template-questions") return;
     let next = focusId ? document.getElementById(focusId) : null;
     // At the top or bottom the pressed button is disabled: use its pair instead.
