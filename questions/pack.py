@@ -734,10 +734,18 @@ class _PackDumper(yaml.SafeDumper):
     pass
 
 
+# YAML reads these as line breaks, and PyYAML writes them unescaped in plain and block
+# scalars, so a text holding one would come back changed (NEL read as a space).
+_YAML_BREAKS = frozenset("\r\x85\u2028\u2029")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # Block scalars keep markdown readable; PyYAML falls back to quoting where a block
     # cannot carry the exact text (trailing spaces, tabs), so the text always round-trips.
-    style = "|" if "\n" in value else None
+    if _YAML_BREAKS.intersection(value):
+        style: str | None = '"'
+    else:
+        style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
