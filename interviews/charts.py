@@ -111,13 +111,13 @@ def grouped_bar_chart(
             y = _y(value)
             parts.append(
                 format_html(
-                    '<rect class="bar series-{}" x="{}" y="{:.1f}" width="{}" height="{:.1f}" '
+                    '<rect class="bar series-{}" x="{}" y="{}" width="{}" height="{}" '
                     'fill="{}"><title>{}: {} {}</title></rect>',
                     series_index,
                     x,
-                    y,
+                    f"{y:.1f}",
                     BAR_WIDTH - 2,
-                    _y(0) - y,
+                    f"{_y(0) - y:.1f}",
                     colour,
                     one.label,
                     label,

@@ -7,6 +7,7 @@ from typing import Any
 
 from interviews.models import InterviewTemplate, QuestionRecord, Scorecard
 from interviews.services import save_scorecard_draft, submit_scorecard
+from questions.models import Category
 from tests.factories import make_category, make_question, make_template
 
 SKIP = object()  # leave the question unscored
@@ -58,8 +59,8 @@ def finish(
 
 def two_category_template(per_category: int = 2) -> InterviewTemplate:
     """A template whose questions come from two categories, Databases then Caching."""
-    databases = make_category("Databases", position=1)
-    caching = make_category("Caching", position=2)
+    databases = Category.objects.filter(name="Databases").first() or make_category("Databases", 1)
+    caching = Category.objects.filter(name="Caching").first() or make_category("Caching", 2)
     questions = [make_question(category=databases) for _ in range(per_category)]
     questions += [make_question(category=caching) for _ in range(per_category)]
     return make_template(questions=questions)
