@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.http import HttpRequest
 
 from interviews.models import (
@@ -78,9 +78,7 @@ class InterviewTemplateAdmin(admin.ModelAdmin):
         # Questions edited here are a change to the template like any other: bump the version.
         super().save_formset(request, form, formset, change)
         if formset.has_changed():
-            InterviewTemplate.objects.filter(pk=form.instance.pk).update(
-                version=form.instance.version + 1
-            )
+            InterviewTemplate.objects.filter(pk=form.instance.pk).update(version=F("version") + 1)
 
 
 @admin.register(InterviewSession)
