@@ -404,7 +404,8 @@ class Command(BaseCommand):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
         elapsed = time.monotonic() - started
         summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
-        self.stdout.write(f"Generated {summary} in {elapsed:.1f}s.")
+        if options["verbosity"] > 0:
+            self.stdout.write(f"Generated {summary} in {elapsed:.1f}s.")
 
 
 def read_marker() -> dict[str, Any] | None:
