@@ -1,0 +1,197 @@
+"""CSV and JSON exports of submitted scorecards (PRODUCT D4)."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+
+from interviews.models import Candidate
+from interviews.services import amend_scorecard
+from tests.conftest import make_user
+from tests.factories import make_position, make_session
+from tests.scorecard_data import card_of, finish, note, records_of, score
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def session(interviewer, interviewer2, manager):
+    session = make_session(
+        panel=[interviewer, interviewer2], position=make_position(manager), count=3
+    )
+    a = card_of(session, interviewer)
+    score(a, [4, None, 2])
+    note(a, 1, '=HYPERLINK("http://evil")')
+    finish(a, recommendation="yes", summary="+1 from me")
+    b = card_of(session, interviewer2)
+    score(b, [1, 1, 1])
+    note(b, 1, "B-DRAFT-NOTE")
+    return session
+
+
+def read(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(read(response))))
+
+
+def session_csv(session):
+    return reverse("interviews:session_export_csv", args=[session.pk])
+
+
+def session_json(session):
+    return reverse("interviews:session_export_json", args=[session.pk])
+
+
+def test_the_session_csv_has_a_row_per_submitted_question(client_for, session, interviewer):
+    response = client_for(interviewer).get(session_csv(session))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="intervy-session-' in response["Content-Disposition"]
+    exported = rows(response)
+    assert [row["question_order"] for row in exported] == ["1", "2", "3"]
+    assert {row["interviewer"] for row in exported} == {"interviewer"}
+    first, second, _ = exported
+    assert first["candidate"] == session.candidate.full_name
+    assert first["position"] == session.position.title
+    assert first["session_id"] == str(session.pk)
+    assert first["category"] and first["difficulty"] == "medium"
+    assert (first["score"], first["not_assessed"]) == ("4", "false")
+    assert (second["score"], second["not_assessed"]) == ("", "true")
+    assert first["recommendation"] == "yes"
+    assert first["submitted_at"]
+    assert first["amended"] == "false"
+    assert "B-DRAFT-NOTE" not in read(client_for(interviewer).get(session_csv(session)))
+
+
+def test_the_csv_neutralises_formulas(client_for, session, interviewer):
+    Candidate.objects.filter(pk=session.candidate_id).update(full_name="@SUM(A1)")
+    first = rows(client_for(interviewer).get(session_csv(session)))[0]
+    assert first["notes"] == '\'=HYPERLINK("http://evil")'
+    assert first["summary"] == "'+1 from me"
+    assert first["candidate"] == "'@SUM(A1)"
+
+
+def test_exports_carry_amended_values_and_flag_them(client_for, session, interviewer):
+    card = card_of(session, interviewer)
+    record = records_of(card)[2]
+    amend_scorecard(
+        scorecard=card, by=interviewer, field="score", record=record, new_value="3", reason="r"
+    )
+    exported = rows(client_for(interviewer).get(session_csv(session)))
+    assert [(row["score"], row["amended"]) for row in exported] == [
+        ("4", "false"),
+        ("", "false"),
+        ("3", "true"),
+    ]
+    document = client_for(interviewer).get(session_json(session)).json()
+    (scorecard,) = document["scorecards"]
+    assert scorecard["amended"] is True
+    assert [q["amended"] for q in scorecard["questions"]] == [False, False, True]
+    assert scorecard["questions"][2]["score"] == 3
+    assert scorecard["amendments"][0] | {"amended_at": None} == {
+        "field": "score",
+        "question_order": 3,
+        "old_value": "2",
+        "new_value": "3",
+        "reason": "r",
+        "amended_by": "interviewer",
+        "amended_at": None,
+    }
+
+
+def test_the_session_json_holds_exactly_the_submitted_data(client_for, session, manager):
+    response = client_for(manager).get(session_json(session))
+    assert 'filename="intervy-session-' in response["Content-Disposition"]
+    document = response.json()
+    assert document["format"] == "intervy.scorecards"
+    assert document["version"] == 1
+    assert document["scope"] == {"type": "session", "id": session.pk}
+    (scorecard,) = document["scorecards"]
+    assert scorecard["interviewer"]["username"] == "interviewer"
+    assert scorecard["session"]["candidate"] == session.candidate.full_name
+    assert scorecard["recommendation"] == "yes"
+    assert scorecard["summary"] == "+1 from me"  # JSON needs no formula guard
+    assert scorecard["aggregate"] == {"mean": "3.00", "assessed": 2, "not_assessed": 1}
+    assert [q["score"] for q in scorecard["questions"]] == [4, None, 2]
+    assert [q["not_assessed"] for q in scorecard["questions"]] == [False, True, False]
+    assert scorecard["questions"][0]["notes"] == '=HYPERLINK("http://evil")'
+    assert "B-DRAFT-NOTE" not in json.dumps(document)
+
+
+def test_who_may_export_a_session(
+    client,
+    client_for,
+    session,
+    interviewer,
+    interviewer2,
+    manager,
+    other_manager,
+    admin_user,
+    stranger,
+):
+    outsider = make_user("outsider", group="Interviewers")
+    for url in (session_csv(session), session_json(session)):
+        assert client_for(interviewer).get(url).status_code == 200
+        assert client_for(manager).get(url).status_code == 200
+        assert client_for(admin_user).get(url).status_code == 200
+        assert client_for(interviewer2).get(url).status_code == 404  # not submitted yet
+        assert client_for(outsider).get(url).status_code == 404
+        assert client_for(other_manager).get(url).status_code == 404
+        assert client_for(stranger).get(url).status_code == 403
+        assert client_for(interviewer).post(url).status_code == 405
+        client.logout()
+        assert client.get(url)["Location"].startswith(reverse("login"))
+
+
+def test_the_position_csv_streams_every_submitted_scorecard(client_for, session, manager):
+    url = reverse("interviews:position_export_csv", args=[session.position_id])
+    response = client_for(manager).get(url)
+    assert isinstance(response, StreamingHttpResponse)
+    exported = rows(response)
+    assert len(exported) == 3
+    assert {row["interviewer"] for row in exported} == {"interviewer"}
+
+
+def test_the_position_json_lists_its_scorecards(client_for, session, manager, interviewer2):
+    finish(card_of(session, interviewer2), recommendation="strong_no")
+    url = reverse("interviews:position_export_json", args=[session.position_id])
+    document = client_for(manager).get(url).json()
+    assert document["scope"] == {"type": "position", "id": session.position_id}
+    assert [card["recommendation"] for card in document["scorecards"]] == ["yes", "strong_no"]
+
+
+def test_who_may_export_a_position(client_for, session, manager, other_manager, interviewer):
+    for name in ("position_export_csv", "position_export_json"):
+        url = reverse(f"interviews:{name}", args=[session.position_id])
+        assert client_for(other_manager).get(url).status_code == 404
+        assert client_for(interviewer).get(url).status_code == 403
+
+
+def test_the_position_csv_costs_the_same_queries_for_1_and_20_scorecards(
+    client_for, manager, django_assert_max_num_queries
+):
+    panelists = [make_user(f"panelist{n}", group="Interviewers") for n in range(4)]
+    small = make_position(manager, title="Small")
+    finish(card_of(make_session(panel=panelists[:1], position=small), panelists[0]))
+    large = make_position(manager, title="Large")
+    for _ in range(5):
+        session = make_session(panel=panelists, position=large)
+        for panelist in panelists:
+            finish(card_of(session, panelist))
+    client = client_for(manager)
+    counts = []
+    for position, expected_rows in ((small, 5), (large, 100)):
+        url = reverse("interviews:position_export_csv", args=[position.pk])
+        client.get(url)
+        with django_assert_max_num_queries(8) as captured:
+            exported = rows(client.get(url))
+        assert len(exported) == expected_rows
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
