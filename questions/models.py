@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import F, Func, Q, TextField, Value
+from django.db.models import F, Func, TextField, Value
 from django.urls import reverse
 
 from questions.markdown import render_markdown
@@ -25,6 +25,11 @@ class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
     ARCHIVED = "archived", "Archived"
+
+
+def search_text_for(title: str, prompt: str, answer: str, tags: list[str]) -> str:
+    """The lowercased text the bank's search matches: title, prompt, answer and tags."""
+    return "\n".join([title, prompt, answer, " ".join(tags)]).lower()
 
 
 class Category(models.Model):
@@ -60,15 +65,11 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 
         Each word is matched literally (case-insensitively): `%`, `_` and quotes are data,
         never pattern or SQL, because the ORM escapes them and passes the word as a parameter.
+        The match runs on `search_text`, which a trigram index serves.
         """
-        queryset = self.with_tags_text()
+        queryset = self
         for word in text.split()[:SEARCH_MAX_WORDS]:
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(prompt__icontains=word)
-                | Q(answer__icontains=word)
-                | Q(tags_text__icontains=word)
-            )
+            queryset = queryset.filter(search_text__contains=word.lower())
         return queryset
 
 
@@ -86,6 +87,9 @@ class Question(models.Model):
     prompt_html = models.TextField(blank=True, editable=False)
     answer_html = models.TextField(blank=True, editable=False)
     follow_up_html = models.TextField(blank=True, editable=False)
+    # Lowercased title, prompt, answer and tags in one column, refreshed on save, so the
+    # bank's word search is one LIKE that a trigram index can answer.
+    search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -110,25 +114,30 @@ class Question(models.Model):
                 fields=["status", "category", "difficulty"], name="question_bank_filter_idx"
             ),
             GinIndex(fields=["tags"], name="question_tags_gin"),
+            GinIndex(
+                fields=["search_text"], opclasses=["gin_trgm_ops"], name="question_search_trgm"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        # The HTML is a cache of the markdown; every writer (admin, pack loader, runner)
-        # must keep it in step, so it is refreshed here rather than trusted to each caller.
-        # A save limited to other fields (a status change) skips the rendering it would not store.
+        # The HTML and the search text are caches of the sources; every writer (admin, pack
+        # loader, runner) must keep them in step, so they are refreshed here rather than
+        # trusted to each caller. A save limited to other fields (a status change) skips
+        # the work it would not store.
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or {"prompt", "answer", "follow_up"} & set(update_fields):
+        touched = set(update_fields) if update_fields is not None else None
+        extra: set[str] = set()
+        if touched is None or {"prompt", "answer", "follow_up"} & touched:
             self.render_markdown()
-            if update_fields is not None:
-                kwargs["update_fields"] = {
-                    *update_fields,
-                    "prompt_html",
-                    "answer_html",
-                    "follow_up_html",
-                }
+            extra |= {"prompt_html", "answer_html", "follow_up_html"}
+        if touched is None or {"title", "prompt", "answer", "tags"} & touched:
+            self.search_text = search_text_for(self.title, self.prompt, self.answer, self.tags)
+            extra.add("search_text")
+        if touched is not None:
+            kwargs["update_fields"] = touched | extra
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
