@@ -513,14 +513,37 @@ class QuestionRecord(models.Model):
 
         Autosaves can arrive out of order; the database keeps the newest revision, so a
         late, older save never overwrites a newer one. Submitted scorecards refuse.
+
+        The revision test must sit on the updated table itself: PostgreSQL re-checks
+        those conditions on the newly committed row when a save waited for another's
+        lock, but not conditions inside a subquery (which is what an ORM `.update()`
+        with a join produces), so an older save queued behind a newer one would win.
+        The scorecard is share-locked, as in record_score, so a submission and a save
+        cannot interleave.
         """
-        updated = cls.objects.filter(
-            scorecard_id=scorecard_id,
-            session_question_id=session_question_id,
-            notes_revision__lt=revision,
-            scorecard__submitted_at__isnull=True,
-        ).update(notes=text, notes_revision=revision, updated_at=timezone.now())
-        return updated == 1
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                WITH card AS (
+                    SELECT id FROM interviews_scorecard
+                     WHERE id = %(scorecard)s AND submitted_at IS NULL
+                       FOR SHARE
+                )
+                UPDATE interviews_questionrecord r
+                   SET notes = %(text)s, notes_revision = %(revision)s, updated_at = now()
+                  FROM card
+                 WHERE r.scorecard_id = card.id
+                   AND r.session_question_id = %(question)s
+                   AND r.notes_revision < %(revision)s
+                """,
+                {
+                    "scorecard": scorecard_id,
+                    "question": session_question_id,
+                    "text": text,
+                    "revision": revision,
+                },
+            )
+            return cursor.rowcount == 1
 
     @classmethod
     def toggle_follow_up(

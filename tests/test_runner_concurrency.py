@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connections
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -152,3 +153,55 @@ def test_autosaves_racing_in_any_order_end_with_the_newest_revision(interviewer,
     assert (saved.notes, saved.notes_revision) == ("draft 30", 30)
     acknowledged = [response.json() for _, response in results]
     assert any(reply == {"saved": True, "revision": 30} for reply in acknowledged)
+
+
+def test_a_stale_save_blocked_behind_a_newer_one_does_not_overwrite_it(interviewer, manager):
+    """Revision 4 holds the row while revision 3 waits on its lock; 4 must survive.
+
+    The revision check has to be re-evaluated on the row as committed by the newer
+    save, which PostgreSQL does only for conditions on the updated table itself.
+    """
+    session = make_session(panel=[interviewer], position=make_position(manager))
+    target = QuestionRecord.objects.get(scorecard__session=session, session_question__order=1)
+    keys = {"scorecard_id": target.scorecard_id, "session_question_id": target.session_question_id}
+    newer_holds_lock = threading.Event()
+    release_newer = threading.Event()
+    outcome = {}
+
+    def newer():
+        try:
+            with transaction.atomic():
+                outcome["newer"] = QuestionRecord.save_notes(**keys, text="four", revision=4)
+                newer_holds_lock.set()
+                release_newer.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    def older():
+        try:
+            newer_holds_lock.wait(timeout=30)
+            outcome["older"] = QuestionRecord.save_notes(**keys, text="three", revision=3)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=newer), threading.Thread(target=older)]
+    for thread in threads:
+        thread.start()
+    newer_holds_lock.wait(timeout=30)
+    # Wait (without sleeping blindly) until the older save is blocked on the row lock.
+    with connection.cursor() as cursor:
+        for _ in range(2000):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(0.005)
+    release_newer.set()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    target.refresh_from_db()
+    assert outcome == {"newer": True, "older": False}
+    assert (target.notes, target.notes_revision) == ("four", 4)
