@@ -843,6 +843,16 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {name} | {row['requests']} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | "
             f"{row['max_ms']:.1f} | {row['errors']} |"
         )
+    lines += [
+        "",
+        "## List-page queries at this size (EXPLAIN ANALYZE)",
+        "",
+        "| query | indexes used | sequential scans of big tables | ms |",
+        "|---|---|---|--:|",
+    ]
+    for name, row in results.get("indexes", {}).items():
+        scans = ", ".join(row["seq_scans"]) or "none"
+        lines.append(f"| {name} | {', '.join(row['indexes'])} | {scans} | {row['execution_ms']} |")
     lines += ["", "## Targets (issue 6)", "", "| target | measured | result |", "|---|--:|---|"]
     for name, row in results["targets"].items():
         verdict = "pass" if row["pass"] else "**FAIL**"
@@ -941,6 +951,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep_server:
             say(f"keeping the server up for {args.keep_server:g}s on port {port}")
             time.sleep(args.keep_server)
+    from bench.queries import index_report
+
+    results["indexes"] = index_report(fixtures)
     results["targets"] = judge(results, args.scale)
     results["total_seconds"] = round(time.monotonic() - started, 1)
     RESULTS.mkdir(parents=True, exist_ok=True)

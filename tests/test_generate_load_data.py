@@ -92,6 +92,8 @@ def test_questions_carry_rendered_markdown_with_highlighted_code():
     question = with_code.first()
     assert "<pre" in question.answer_html and "highlight" in question.answer_html
     assert "```" not in question.answer_html
+    # The bank's search column is filled as Question.save would fill it.
+    assert question.title.lower() in question.search_text
     frozen = SessionQuestion.objects.first()
     source = Question.objects.get(pk=frozen.source_question_id)
     assert frozen.prompt_html == source.prompt_html

@@ -47,7 +47,7 @@ from interviews.models import (
 )
 from intervy.roles import HIRING_MANAGERS, INTERVIEWERS
 from questions.markdown import render_markdown
-from questions.models import Category, Question, RubricAnchor
+from questions.models import Category, Question, RubricAnchor, search_text_for
 
 BENCH_INTERVIEWER = "bench-interviewer"
 BENCH_MANAGER = "bench-manager"
@@ -436,8 +436,36 @@ def write_marker(sizes: dict[str, Any], fixtures: dict[str, Any], seconds: float
         )
 
 
-def columns(model: type[models.Model]) -> list[str]:
-    return [f.column for f in model._meta.concrete_fields]
+# The columns each table's rows are written in: named, not read off the model, so a
+# column another change adds (with a default) does not shift every value after it.
+_COLUMN_NAMES = {
+    "auth_user": "id password last_login is_superuser username first_name last_name email "
+    "is_staff is_active date_joined",
+    "questions_category": "id slug name position",
+    "questions_question": "id slug title category_id difficulty status tags prompt answer "
+    "follow_up prompt_html answer_html follow_up_html created_at updated_at search_text",
+    "questions_rubricanchor": "id question_id level text",
+    "interviews_position": "id title description hiring_manager_id is_open created_at",
+    "interviews_candidate": "id full_name email created_by_id created_at",
+    "interviews_interviewtemplate": "id name description position_id target_minutes version "
+    "cloned_from_id created_by_id created_at updated_at",
+    "interviews_templatequestion": "id template_id question_id order minutes",
+    "interviews_interviewsession": "id candidate_id position_id template_id template_name "
+    "template_version scheduled_at state started_at completed_at created_by_id created_at",
+    "interviews_sessionquestion": "id session_id order source_question_id title category_name "
+    "category_slug difficulty prompt prompt_html answer answer_html follow_up follow_up_html "
+    "anchors minutes is_ad_hoc added_by_id",
+    "interviews_scorecard": "id session_id interviewer_id recommendation summary submitted_at "
+    "current_question_id created_at updated_at",
+    "interviews_questionrecord": "id scorecard_id session_question_id score not_assessed notes "
+    "notes_revision follow_up_asked skipped first_shown_at entered_at seconds_spent scored_at "
+    "updated_at",
+    "interviews_amendment": "id scorecard_id record_id field old_value new_value reason "
+    "amended_by_id amended_at",
+    "interviews_auditevent": "id actor_id at session_id scorecard_id session_question_id action "
+    "old_value new_value",
+}
+COLUMNS = {table: names.split() for table, names in _COLUMN_NAMES.items()}
 
 
 class LoadData:
@@ -526,9 +554,9 @@ class LoadData:
         label: str | None = None,
         cols: list[str] | None = None,
     ) -> None:
-        """COPY rows (tuples in `cols` order, default all concrete columns) into the table."""
+        """COPY rows (tuples in `cols` order, default COLUMNS[table]) into the table."""
         table = model._meta.db_table
-        cols = cols or columns(model)
+        cols = cols or COLUMNS[table]
         label = label or model._meta.verbose_name_plural
         bar = Progress(label, total, enabled=self.progress)
         count = 0
@@ -673,12 +701,14 @@ class LoadData:
             if status == "published":
                 self.published_ids.append(qid)
             created = self.now - timedelta(days=rng.randint(30, 700))
+            tags = [category[1].removeprefix("load-"), ident]
             question_rows.append(
                 (
                     *(qid, text.slug, title, category[0]),
-                    *(difficulty, status, [category[1].removeprefix("load-"), ident]),
+                    *(difficulty, status, tags),
                     *(text.prompt, text.answer, text.follow_up),
                     *(text.prompt_html, text.answer_html, text.follow_up_html, created, created),
+                    search_text_for(title, text.prompt, text.answer, tags),
                 )
             )
         self.question_by_id = {q.id: q for q in self.questions}
