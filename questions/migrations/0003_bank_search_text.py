@@ -29,9 +29,11 @@ class Migration(migrations.Migration):
             name='search_text',
             field=models.TextField(blank=True, editable=False),
         ),
-        migrations.RunPython(fill_search_text, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='question',
             index=django.contrib.postgres.indexes.GinIndex(fields=['search_text'], name='question_search_trgm', opclasses=['gin_trgm_ops']),
         ),
+        # After the index: rows updated in the transaction that builds an index can leave it
+        # unusable (indcheckxmin) until every older transaction in the cluster has ended.
+        migrations.RunPython(fill_search_text, migrations.RunPython.noop),
     ]
