@@ -176,6 +176,15 @@ class ScheduleForm(forms.Form):
             if creator is not None:
                 self.initial.setdefault("interviewers", [creator.pk])
 
+    def clean_template(self) -> InterviewTemplate:
+        template = self.cleaned_data["template"]
+        # A session freezes its questions when scheduled: an empty template would run nothing.
+        if not template.items.exists():
+            raise forms.ValidationError(
+                "This template has no questions yet: add some in the builder first."
+            )
+        return template
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         existing = data.get("candidate")

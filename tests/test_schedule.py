@@ -146,6 +146,16 @@ def test_a_closed_position_cannot_be_chosen(client_for, interviewer, position, t
     assert not InterviewSession.objects.exists()
 
 
+def test_an_empty_template_cannot_be_scheduled(client_for, interviewer, position):
+    from interviews.models import InterviewTemplate
+
+    empty = InterviewTemplate.objects.create(name="Empty", target_minutes=30)
+    page = client_for(interviewer).post(URL, form_data(position, empty, [interviewer]))
+    assert page.status_code == 400
+    assert "This template has no questions yet" in page.content.decode()
+    assert not InterviewSession.objects.exists()
+
+
 def test_a_bad_time_is_a_form_error(client_for, interviewer, position, template):
     page = client_for(interviewer).post(
         URL, form_data(position, template, [interviewer], scheduled_at="tomorrow-ish")
