@@ -641,7 +641,11 @@ def measure(
 ) -> dict[str, Any]:
     """Preflight one request, then load the endpoint; a non-2xx answer fails it loudly."""
     name, method, path = prepared.endpoint.name, prepared.endpoint.method, prepared.path
-    status, size = preflight(port, prepared)
+    try:
+        status, size = preflight(port, prepared)
+    except (OSError, http.client.HTTPException) as error:
+        say(f"{name}: FAIL, {method} {path} gave no answer ({error!r})")
+        return {"status": "failed", "detail": f"{method} {path} gave no answer: {error!r}"}
     if not 200 <= status < 300:
         say(f"{name}: FAIL, {method} {path} answered {status}")
         return {"status": "failed", "detail": f"{method} {path} answered {status}"}
@@ -685,6 +689,7 @@ def slo_run(
     jobs: queue.Queue[tuple[float, Prepared, int] | None] = queue.Queue()
     samples: dict[str, list[float]] = {p.endpoint.name: [] for p in prepared}
     errors: dict[str, int] = dict.fromkeys(samples, 0)
+    scheduled: dict[str, int] = dict.fromkeys(samples, 0)
     lock = threading.Lock()
     counter_base = int(time.time()) - 1_700_000_000 + 10_000_000
 
@@ -716,21 +721,30 @@ def slo_run(
         delay = intended - time.monotonic()
         if delay > 0:
             time.sleep(delay)
-        jobs.put((intended, schedule[index % len(schedule)], index))
+        item = schedule[index % len(schedule)]
+        scheduled[item.endpoint.name] += 1
+        jobs.put((intended, item, index))
     for _ in senders:
         jobs.put(None)
+    # A request still unanswered a minute after the last send counts as an error.
+    deadline = time.monotonic() + 60
     for thread in senders:
-        thread.join(timeout=60)
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    if any(thread.is_alive() for thread in senders):
+        say("SLO run: some requests had no answer a minute after the last send")
     result = {}
-    for name, values in samples.items():
+    with lock:
+        collected = {name: list(values) for name, values in samples.items()}
+    for name, values in collected.items():
         if not values:
             continue
+        unanswered = scheduled[name] - len(values)
         result[name] = {
-            "requests": len(values),
+            "requests": scheduled[name],
             "p50_ms": round(percentile(values, 50), 2),
             "p99_ms": round(percentile(values, 99), 2),
             "max_ms": round(max(values), 2),
-            "errors": errors[name],
+            "errors": errors[name] + unanswered,
         }
     return result
 
