@@ -499,7 +499,18 @@ def test_concurrent_moves_keep_a_clean_order():
 
 
 @pytest.fixture
-def builder_page(page, live_server, interviewer):
+def role_groups(transactional_db):
+    """A transactional test flushes the tables, the role groups from migrations too."""
+    from django.contrib.auth.models import Group
+
+    from intervy.roles import HIRING_MANAGERS, INTERVIEWERS
+
+    for name in (INTERVIEWERS, HIRING_MANAGERS):
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture
+def builder_page(role_groups, page, live_server, interviewer):
     from django.conf import settings
     from django.test import Client
 
@@ -526,12 +537,8 @@ def builder_page(page, live_server, interviewer):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_keyboard_reorder_keeps_focus_on_the_moved_question(builder_page):
-    from django.contrib.auth.models import Group
     from playwright.sync_api import expect
 
-    from intervy.roles import INTERVIEWERS
-
-    Group.objects.get_or_create(name=INTERVIEWERS)
     template = make_template(count=3)
     a, b, c = titles(template)
     first = template.items.order_by("order").first()
@@ -546,3 +553,22 @@ def test_keyboard_reorder_keeps_focus_on_the_moved_question(builder_page):
     expect(page.locator(f"#move-up-{first.pk}")).to_be_focused()
     assert page.evaluate("window.__marker") == 1
     assert titles(template) == [b, c, a]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_adding_from_the_bank_by_keyboard_updates_list_coverage_and_marks(builder_page):
+    from playwright.sync_api import expect
+
+    template = make_template(count=1, minutes=5)
+    extra = make_question(category=make_category("Security"), difficulty=Difficulty.HARD)
+    page = builder_page(template)
+    page.get_by_label("Search").fill(extra.title)
+    expect(page.locator("#bank-results .bank-item")).to_have_count(1)
+    page.focus(f"#add-{extra.pk}")
+    page.keyboard.press("Enter")
+    expect(page.locator(".template-item .item-title").last).to_have_text(extra.title)
+    expect(page.locator(f"#added-{extra.pk}")).to_be_focused()
+    expect(page.locator(".budget-line")).to_contain_text("14 min")
+    expect(page.locator("table.coverage")).not_to_contain_text("Security (empty)")
+    assert page.evaluate("window.__marker") == 1
