@@ -114,8 +114,13 @@ class Question(models.Model):
                 fields=["status", "category", "difficulty"], name="question_bank_filter_idx"
             ),
             GinIndex(fields=["tags"], name="question_tags_gin"),
+            # No pending list (fastupdate): the bank is read far more than it is edited,
+            # and a long pending list makes the planner fall back to a sequential scan.
             GinIndex(
-                fields=["search_text"], opclasses=["gin_trgm_ops"], name="question_search_trgm"
+                fields=["search_text"],
+                opclasses=["gin_trgm_ops"],
+                name="question_search_trgm",
+                fastupdate=False,
             ),
         ]
 

@@ -167,3 +167,15 @@ def test_its_query_count_is_the_same_for_60_questions(
     client_for, interviewer, django_assert_num_queries
 ):
     _list_queries(client_for(interviewer), django_assert_num_queries, 60)
+
+
+def test_the_search_is_served_by_the_trigram_index(django_assert_num_queries):
+    from django.db import connection
+
+    for _ in range(3):
+        make_question(answer="Two transactions wait on each other: a deadlock.")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny table: ask what it *can* use
+        plan = Question.objects.search("deadlock").order_by().values("pk").explain()
+    assert "question_search_trgm" in plan
+    assert Question.objects.published().search("DEADLOCK").count() == 3

@@ -364,7 +364,8 @@ def test_packs_with_odd_field_values_are_loaded_whole_or_refused_cleanly(changes
     for index, (name, value) in enumerate(changes):
         target = document["questions"][index % 2]
         if name == "rubric" and isinstance(value, str):
-            target["rubric"] = {**target["rubric"], 1 + index % 4: value}
+            rubric = target["rubric"] if isinstance(target["rubric"], dict) else {}
+            target["rubric"] = {**rubric, 1 + index % 4: value}
         else:
             target[name] = value
     check_or_refuse(document)

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='question',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_text'], name='question_search_trgm', opclasses=['gin_trgm_ops']),
+            index=django.contrib.postgres.indexes.GinIndex(fields=['search_text'], fastupdate=False, name='question_search_trgm', opclasses=['gin_trgm_ops']),
         ),
         # After the index: rows updated in the transaction that builds an index can leave it
         # unusable (indcheckxmin) until every older transaction in the cluster has ended.
