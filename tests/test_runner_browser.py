@@ -88,6 +88,7 @@ def test_scoring_by_click_saves_without_a_page_load(runner, session):
     expect(score_button(page, "3 —")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#nav-q-1")).to_contain_text("scored 3")
     expect(page.locator("#runner-announce")).to_have_text("Score 3 saved for question 1.")
+    expect(page.locator("#unasked-count")).to_have_text("4 questions not rated yet.")
     assert_no_page_load(page)
     assert record(session, 1).score == 3
     # Changing it: the old choice is released.

@@ -338,6 +338,17 @@
   document.addEventListener("htmx:sendError", function () {
     showError("Not saved — the server could not be reached. Try again.");
   });
+  // The "not rated yet" count under Finish follows the navigator after each change.
+  document.addEventListener("htmx:afterSettle", function () {
+    var count = document.getElementById("unasked-count");
+    if (!count) {
+      return;
+    }
+    var unasked = document.querySelectorAll(".navigator .state-unasked").length;
+    count.textContent = unasked
+      ? unasked + (unasked === 1 ? " question" : " questions") + " not rated yet."
+      : "Every question is rated or skipped.";
+  });
   document.addEventListener("intervy:saved", function (evt) {
     announce((evt.detail && evt.detail.message) || "Saved.");
   });
