@@ -320,3 +320,33 @@ def test_an_ad_hoc_question_added_mid_interview(runner, session):
     page.keyboard.press("3")
     expect(page.locator("#nav-q-6")).to_contain_text("scored 3")
     assert record(session, 6).score == 3
+
+
+def test_notes_typed_while_signed_out_wait_and_save_after_signing_in_again(
+    runner, session, interviewer, live_server
+):
+    page = runner(1)
+    page.context.clear_cookies()
+    page.get_by_label("Notes", exact=True).click()
+    page.keyboard.type("Typed after the session expired")
+    expect(page.locator("#notes-status")).to_contain_text("you may be signed out")
+    assert record(session, 1).notes == ""
+
+    # Signing in again in another tab gives the browser a session and a fresh token.
+    client = Client()
+    client.force_login(interviewer)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    other = page.context.new_page()
+    other.goto(live_server.url + reverse("interviews:runner_question", args=[session.pk, 2]))
+    other.close()
+
+    expect(page.locator("#notes-status")).to_have_text("Saved", timeout=20_000)
+    assert record(session, 1).notes == "Typed after the session expired"

@@ -17,7 +17,13 @@
   var errorRegion = document.getElementById("runner-error");
   var announceRegion = document.getElementById("runner-announce");
 
+  // The cookie first: signing in again (in another tab) rotates the token, and the
+  // cookie always holds the current one; the page's copy is the fallback.
   function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) {
+      return decodeURIComponent(match[1]);
+    }
     var input = document.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
   }
@@ -159,7 +165,17 @@
           inflight = false;
           var response = result.response;
           var data = result.data;
-          if (response.ok) {
+          if (response.ok && typeof data.saved !== "boolean") {
+            // Not our JSON: a redirect to the sign-in page (the session expired). Keep
+            // the text and keep trying; signing in again in another tab lets it through.
+            setStatus(
+              response.redirected
+                ? "Not saved — you are signed out; sign in again in another tab. Retrying"
+                : "Not saved — retrying",
+              "retrying"
+            );
+            scheduleRetry();
+          } else if (response.ok) {
             retryDelay = 0;
             // Stored, or superseded by a newer revision already on the server.
             acked = Math.max(acked, sending, data.revision || 0);
@@ -170,6 +186,13 @@
             } else {
               setStatus("Saved", "saved");
             }
+          } else if (response.status === 403) {
+            // Signed out, or the form token went stale: the text waits and we retry.
+            setStatus(
+              "Not saved — you may be signed out; sign in again in another tab. Retrying",
+              "retrying"
+            );
+            scheduleRetry();
           } else if (response.status >= 400 && response.status < 500) {
             blocked = true;
             setStatus(
@@ -322,6 +345,12 @@
   /* --- HTMX: show refusals, announce saves, keep keyboard presses in order ---------- */
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var xhr = evt.detail.xhr;
+    if (/\/accounts\/login\//.test(xhr.responseURL || "")) {
+      // The session expired: never swap the sign-in page into the rating panel.
+      evt.detail.shouldSwap = false;
+      showError("Not saved — you are signed out. Sign in again, then retry.");
+      return;
+    }
     if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("HX-Retarget")) {
       // htmx 2 does not swap 4xx; these carry a message meant for the alert region.
       evt.detail.shouldSwap = true;
@@ -330,9 +359,15 @@
       showError("");
     }
   });
+  // Errors the server did not phrase for this page (no HX-Retarget).
   document.addEventListener("htmx:responseError", function (evt) {
-    if (evt.detail.xhr.status >= 500) {
+    var status = evt.detail.xhr.status;
+    if (status >= 500) {
       showError("Not saved — the server had a problem. Try again.");
+    } else if (status === 403) {
+      showError("Not saved — your sign-in or form token expired. Reload the page.");
+    } else {
+      showError("Not saved — this question or interview is not available (" + status + ").");
     }
   });
   document.addEventListener("htmx:sendError", function () {
