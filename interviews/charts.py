@@ -21,10 +21,11 @@ MAX_SCORE = 4
 PLOT_HEIGHT = 200
 TOP = 40
 LEFT = 36
-BAR_WIDTH = 18
+BAR_WIDTH = 22
 GROUP_GAP = 28
 LABEL_SPACE = 46
 LABEL_CHARS = 18
+LEGEND_COLUMN = 180
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ def grouped_bar_chart(
     """Grouped bars on a 0–4 scale: one group per (key, label), one bar per series."""
     group_width = max(1, len(series)) * BAR_WIDTH + GROUP_GAP
     plot_width = max(1, len(groups)) * group_width
-    width = LEFT + plot_width + 10
+    legend_width = min(3, len(series)) * LEGEND_COLUMN
+    width = LEFT + max(plot_width, legend_width) + 10
     legend_rows = (len(series) + 2) // 3
     height = TOP + PLOT_HEIGHT + LABEL_SPACE + legend_rows * 20 + 10
     parts: list[str] = [
@@ -143,10 +145,10 @@ def grouped_bar_chart(
             (
                 (
                     index,
-                    LEFT + (index % 3) * 180,
+                    LEFT + (index % 3) * LEGEND_COLUMN,
                     legend_top + (index // 3) * 20,
                     SERIES_COLOURS[index % len(SERIES_COLOURS)],
-                    LEFT + (index % 3) * 180 + 16,
+                    LEFT + (index % 3) * LEGEND_COLUMN + 16,
                     legend_top + (index // 3) * 20 + 11,
                     _short(one.label),
                 )

@@ -58,6 +58,12 @@ def test_it_renders_an_accessible_svg_chart_per_category(client_for, position, t
     assert "<title>Ada: Databases 3.25</title>" in svg
     assert "<title>Bob: Caching 2.00</title>" in svg
     assert " style=" not in html
+    width = int(re.search(r'viewBox="0 0 (\d+)', svg).group(1))
+    legend_x = [
+        int(x) for x in re.findall(r'<g class="legend-item"><rect class="series-\d" x="(\d+)"', svg)
+    ]
+    assert len(legend_x) == 3
+    assert max(legend_x) < width  # every candidate's legend entry is inside the picture
     assert "<script" not in svg
 
 

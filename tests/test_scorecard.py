@@ -1,11 +1,13 @@
 """The panelist's own scorecard page (PRODUCT D1)."""
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from interviews.models import Scorecard
+from tests.conftest import make_user
 from tests.factories import make_position, make_session, make_template
-from tests.scorecard_data import card_of, note, score, two_category_template
+from tests.scorecard_data import card_of, finish, note, score, two_category_template
 
 pytestmark = pytest.mark.django_db
 
@@ -115,9 +117,7 @@ def test_it_refuses_the_wrong_method(client_for, session, interviewer):
     assert client.get(reverse("interviews:scorecard_amend", args=[session.pk])).status_code == 405
 
 
-def test_an_interviewer_not_on_the_panel_gets_404(client_for, session, admin_user, db):
-    from tests.conftest import make_user
-
+def test_an_interviewer_not_on_the_panel_gets_404(client_for, session, admin_user):
     outsider = make_user("outsider", group="Interviewers")
     assert client_for(outsider).get(page(session)).status_code == 404
     assert client_for(outsider).post(save(session), {"action": "draft"}).status_code == 404
@@ -152,3 +152,45 @@ def test_its_query_count_is_the_same_for_5_and_30_questions(
     with django_assert_num_queries(len(small_queries.captured_queries)):
         client.get(page(large))
     assert Scorecard.objects.count() == 2
+
+
+def detail(card):
+    return reverse("interviews:scorecard_detail", args=[card.pk])
+
+
+def test_the_read_only_scorecard_by_role(
+    client,
+    client_for,
+    session,
+    interviewer,
+    interviewer2,
+    manager,
+    other_manager,
+    admin_user,
+    stranger,
+):
+    card = card_of(session, interviewer)
+    note(card, 1, "DETAIL-NOTE")
+    finish(card, summary="DETAIL-SUMMARY")
+    for user in (interviewer, manager, admin_user):
+        html = client_for(user).get(detail(card)).content.decode()
+        assert "DETAIL-NOTE" in html and "DETAIL-SUMMARY" in html, user
+    outsider = make_user("outsider", group="Interviewers")
+    assert client_for(outsider).get(detail(card)).status_code == 404
+    assert client_for(other_manager).get(detail(card)).status_code == 404
+    assert client_for(interviewer2).get(detail(card)).status_code == 404  # not submitted yet
+    assert client_for(stranger).get(detail(card)).status_code == 403
+    assert client_for(interviewer).post(detail(card)).status_code == 405
+    client.logout()
+    assert client.get(detail(card))["Location"].startswith(reverse("login"))
+
+
+def test_the_read_only_scorecard_prints_one_per_page(client_for, session, interviewer):
+    card = card_of(session, interviewer)
+    html = client_for(interviewer).get(detail(card)).content.decode()
+    assert 'href="/static/css/print.css" media="print"' in html
+    assert '<article class="scorecard-sheet">' in html
+    with open(finders.find("css/print.css")) as stylesheet:
+        css = stylesheet.read()
+    assert "@media print" in css
+    assert ".scorecard-sheet { page-break-after: always; break-after: page; }" in css
