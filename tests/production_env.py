@@ -12,6 +12,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 
@@ -19,8 +20,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def local_test_database_url() -> str:
+    """The test database as a DATABASE_URL, whether it is the local one or DATABASE_URL's."""
     database = settings.DATABASES["default"]
-    return f"postgresql://{database['USER']}@/{database['TEST']['NAME']}?host={database['HOST']}"
+    credentials = quote(database["USER"], safe="")
+    if database["PASSWORD"]:
+        credentials += ":" + quote(database["PASSWORD"], safe="")
+    host = database["HOST"]
+    port = f":{database['PORT']}" if database["PORT"] else ""
+    name = quote(database["TEST"]["NAME"], safe="")
+    if host.startswith("/"):  # a Unix socket directory
+        return f"postgresql://{credentials}@/{name}?host={quote(host)}"
+    return f"postgresql://{credentials}@{host}{port}/{name}"
 
 
 def production_env(**overrides: str) -> dict[str, str]:
