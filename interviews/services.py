@@ -159,17 +159,16 @@ def save_scorecard_draft(
 def submit_scorecard(*, scorecard: Scorecard, by: Any) -> Scorecard:
     """Lock a finished scorecard: from now on it changes only through amendments.
 
-    The records are locked before the scorecard, the same order `record_score` takes
-    them in (record, then its scorecard), so a score in flight and a submission wait for
-    each other instead of deadlocking; a score arriving after this commits is refused.
+    Taking the scorecard row FOR UPDATE is what locks its records: every record writer
+    (record_score, save_notes, the follow-up and skip toggles) share-locks the scorecard
+    row and re-checks `submitted_at IS NULL`, so a write in flight finishes before this
+    commits and a later one is refused. The record rows themselves are deliberately not
+    locked here: record_score takes record-then-scorecard and save_notes
+    scorecard-then-record, so locking the records as well would deadlock with one of
+    them whichever order this chose. The trigger of migration 0002 refuses any write
+    that bypasses those methods.
     """
     _require_own(scorecard, by)
-    list(
-        QuestionRecord.objects.select_for_update()
-        .filter(scorecard_id=scorecard.pk)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
     locked = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
     if locked.submitted_at is not None:
         raise ScorecardLocked("This scorecard is already submitted.")

@@ -1,12 +1,16 @@
 """Submitting locks a scorecard; later changes are amendments (PRODUCT D1), in the database too."""
 
+import threading
+
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
 
 from interviews.models import Amendment, AuditAction, AuditEvent, QuestionRecord, ScorecardLocked
-from interviews.services import amend_scorecard, submit_scorecard
+from interviews.services import amend_scorecard, save_scorecard_draft, submit_scorecard
+from intervy.roles import HIRING_MANAGERS, INTERVIEWERS
 from tests.factories import make_position, make_session
 from tests.scorecard_data import card_of, finish, note, records_of, score
 
@@ -269,4 +273,95 @@ def test_a_draft_is_not_amended(client_for, session, card, interviewer):
     with pytest.raises(ValidationError):
         amend_scorecard(
             scorecard=card, by=interviewer, field="score", record=record, new_value="4", reason="x"
+        )
+
+
+def wait_until_someone_waits_for_a_lock() -> None:
+    """Poll pg_stat_activity until another backend is blocked on a lock (bounded)."""
+    with connection.cursor() as cursor:
+        for _ in range(200):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            threading.Event().wait(0.05)
+    raise AssertionError("the submission never waited for the write in flight")
+
+
+def in_thread(work, results: list) -> threading.Thread:
+    def run():
+        try:
+            results.append(work())
+        except Exception as error:  # handed to the test thread to assert on
+            results.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """A transactional test flushes the tables, the role groups from migrations too."""
+    for name in (INTERVIEWERS, HIRING_MANAGERS):
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("write", ["score", "notes"])
+def test_a_submission_waits_for_a_write_in_flight_without_deadlock(
+    role_groups, interviewer, interviewer2, manager, write
+):
+    session = make_session(panel=[interviewer, interviewer2], position=make_position(manager))
+    card = card_of(session, interviewer)
+    save_scorecard_draft(scorecard=card, recommendation="yes", summary="Done.", by=interviewer)
+    question_id = records_of(card)[0].session_question_id
+    in_flight, release = threading.Event(), threading.Event()
+
+    def slow_write():
+        with transaction.atomic():
+            if write == "score":
+                QuestionRecord.record_score(
+                    scorecard_id=card.pk,
+                    session_question_id=question_id,
+                    score=4,
+                    by_id=card.interviewer_id,
+                )
+            else:
+                QuestionRecord.save_notes(
+                    scorecard_id=card.pk,
+                    session_question_id=question_id,
+                    text="last words",
+                    revision=1,
+                )
+            in_flight.set()
+            release.wait(10)
+        return "written"
+
+    results: list = []
+    writer = in_thread(slow_write, results)
+    assert in_flight.wait(10)
+    submitter = in_thread(lambda: submit_scorecard(scorecard=card, by=interviewer), results)
+    wait_until_someone_waits_for_a_lock()
+    release.set()
+    writer.join(10)
+    submitter.join(10)
+    assert not writer.is_alive() and not submitter.is_alive()
+    assert results[0] == "written"
+    assert not isinstance(results[1], Exception), results[1]
+    record = QuestionRecord.objects.get(scorecard=card, session_question_id=question_id)
+    assert (record.score, record.notes) == ((4, "") if write == "score" else (None, "last words"))
+    card.refresh_from_db()
+    assert card.is_submitted
+    # And after the submission, the same write is refused.
+    with pytest.raises(ScorecardLocked):
+        QuestionRecord.record_score(
+            scorecard_id=card.pk,
+            session_question_id=question_id,
+            score=1,
+            by_id=card.interviewer_id,
         )
