@@ -288,16 +288,29 @@ def wait_until_ready(port: int, process: subprocess.Popen, timeout: float = 30) 
 
 
 def request(
-    port: int, method: str, path: str, *, body: str = "", headers: dict[str, str] | None = None
+    port: int,
+    method: str,
+    path: str,
+    *,
+    body: str = "",
+    headers: dict[str, str] | None = None,
+    limit: float = 30.0,
 ) -> tuple[int, dict[str, list[str]], bytes]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    """One request on a fresh connection; TimeoutError if the whole answer takes > limit."""
+    deadline = time.monotonic() + limit
+    conn = http.client.HTTPConnection(HOST, port, timeout=limit)
     try:
         conn.request(method, path, body=body.encode() or None, headers=headers or {})
         response = conn.getresponse()
         collected: dict[str, list[str]] = {}
         for name, value in response.getheaders():
             collected.setdefault(name.lower(), []).append(value)
-        return response.status, collected, response.read()
+        chunks = []
+        while chunk := response.read(65536):
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{method} {path} took longer than {limit:g}s")
+        return response.status, collected, b"".join(chunks)
     finally:
         conn.close()
 
@@ -636,6 +649,24 @@ def preflight(port: int, prepared: Prepared) -> tuple[int, int]:
     return status, len(body)
 
 
+def drain(port: int, timeout: float = 180) -> float:
+    """Wait until the server is idle again; the seconds it took.
+
+    When wrk stops, requests it already sent are still queued in gunicorn's backlog (16
+    of a slow page can be many seconds of work); measuring the next endpoint before they
+    finish would charge it for them. A health check answered fast twice in a row means
+    the queue ahead of it is empty.
+    """
+    started = time.monotonic()
+    fast = 0
+    while fast < 2 and time.monotonic() - started < timeout:
+        sent = time.monotonic()
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            request(port, "GET", "/healthz")
+        fast = fast + 1 if time.monotonic() - sent < 0.05 else 0
+    return time.monotonic() - started
+
+
 def measure(
     wrk: str, port: int, prepared: Prepared, duration: float, threads: int, workdir: Path
 ) -> dict[str, Any]:
@@ -660,6 +691,9 @@ def measure(
         row["detail"] = f"{row['errors']} errors: {row['non2xx_statuses']}"
         say(f"{name}: FAIL, {row['detail']}")
     say(f"{name}: {row['rps']:.0f} req/s, p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms")
+    waited = drain(port)
+    if waited > 1:
+        say(f"{name}: the server needed {waited:.1f}s to finish the requests wrk left queued")
     return row
 
 
@@ -960,6 +994,7 @@ def main(argv: list[str] | None = None) -> int:
         for row in results["endpoints"].values():
             if "rps" in row:
                 row["ratio_to_bare"] = round(row["rps"] / bare, 3) if bare else None
+        drain(port)
         say(f"SLO run: {args.slo_rate:g} req/s for {slo_duration:g}s across {len(ready)} endpoints")
         results["slo"] = slo_run(port, ready, args.slo_rate, slo_duration)
         if args.keep_server:

@@ -117,4 +117,4 @@ def test_a_filter_without_an_index_is_caught(load_data, db):
     # The check itself can fail: nothing indexes time spent on a question.
 
     scanned = seq_scans(explain(QuestionRecord.objects.filter(seconds_spent=120), seqscan=False))
-    assert scanned == ["interviews_questionrecord"]
+    assert scanned and scanned[0].startswith("interviews_questionrecord")
