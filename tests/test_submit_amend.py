@@ -365,3 +365,21 @@ def test_a_submission_waits_for_a_write_in_flight_without_deadlock(
             score=1,
             by_id=card.interviewer_id,
         )
+
+
+def test_an_invalid_htmx_amendment_re_renders_the_form_fragment(
+    client_for, session, card, interviewer
+):
+    finish(card)
+    record = records_of(card)[0]
+    response = client_for(interviewer).post(
+        amend_url(session),
+        {"target": f"notes:{record.pk}", "new_value": "better notes", "reason": ""},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="amend"' in html
+    assert "<html" not in html
+    assert "Say why you are changing a submitted scorecard." in html
+    assert not Amendment.objects.exists()
