@@ -807,7 +807,7 @@ def machine(postgres: str, workers: int, wrk: str) -> dict[str, Any]:
         "python": platform.python_version(),
         "postgres": postgres,
         "gunicorn_workers": workers,
-        "load_generator": (wrk_version.stdout or wrk_version.stderr).split("\n")[0].strip(),
+        "load_generator": " ".join((wrk_version.stdout or wrk_version.stderr).split()[:2]),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
@@ -862,7 +862,9 @@ def markdown(results: dict[str, Any]) -> str:
         f"{m['load_generator']}",
         "",
         f"Data: {d.get('questions', '?'):,} questions, {d.get('sessions', '?'):,} sessions, "
-        f"{d.get('scores', '?'):,} question records (generated in {d.get('seconds', 0):.0f}s). "
+        f"{d.get('scores', '?'):,} question records asked for; written, fixtures included: "
+        + ", ".join(f"{count:,} {name}" for name, count in d.get("counts", {}).items())
+        + f" (generated in {d.get('seconds', 0):.0f}s). "
         f"{results['settings']['connections']} connections, "
         f"{results['settings']['duration_s']:g}s per endpoint.",
         "",
@@ -953,7 +955,11 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, Any] = {
         "machine": machine(postgres_version(database_url), args.workers, wrk),
-        "data": {**marker["sizes"], "seconds": round(marker["seconds"], 1)},
+        "data": {
+            **marker["sizes"],
+            "counts": fixtures.get("counts", {}),
+            "seconds": round(marker["seconds"], 1),
+        },
         "settings": {
             "connections": CONNECTIONS,
             "duration_s": duration,
