@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from interviews.models import QuestionRecord, Scorecard, SessionState
+from interviews.models import InterviewSession, QuestionRecord, Scorecard, SessionState
 from intervy.roles import HIRING_MANAGERS, INTERVIEWERS
 from tests.factories import make_position, make_session
 
@@ -350,3 +350,25 @@ def test_notes_typed_while_signed_out_wait_and_save_after_signing_in_again(
 
     expect(page.locator("#notes-status")).to_have_text("Saved", timeout=20_000)
     assert record(session, 1).notes == "Typed after the session expired"
+
+
+def test_a_score_then_next_at_once_keeps_the_score(runner, session):
+    page = runner(1)
+    page.keyboard.press("3")
+    page.keyboard.press("n")
+    expect(page.locator("#question-title")).to_have_text(session.questions.get(order=2).title)
+    expect(page.locator("#nav-q-1")).to_contain_text("scored 3")
+    assert record(session, 1).score == 3
+
+
+def test_keys_on_a_scheduled_interview_say_to_start_it(runner, session):
+    InterviewSession.objects.filter(pk=session.pk).update(
+        state=SessionState.SCHEDULED, started_at=None
+    )
+    page = runner(1)
+    page.keyboard.press("3")
+    expect(page.get_by_role("alert")).to_contain_text("press “Start interview” first")
+    page.get_by_role("button", name="Start interview").click()
+    expect(page.get_by_role("button", name="Finish interview")).to_be_visible()
+    page.keyboard.press("3")
+    expect(page.locator("#nav-q-1")).to_contain_text("scored 3")

@@ -288,6 +288,7 @@ def _render_runner(
         "next_url": _question_url(session.pk, next_question.order) if next_question else "",
         "clock": _clock(session, questions, records, current, timezone.now()),
         "error": error,
+        "refusal": _refusal(session, scorecard),
         "add_form": add_form or AdHocQuestionForm(),
         "notes_max_length": settings.NOTES_MAX_LENGTH,
         "next_notes_revision": record.notes_revision + 1,

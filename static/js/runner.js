@@ -395,7 +395,12 @@
     queue = queue.then(function () {
       return new Promise(function (resolve) {
         var button = document.getElementById(buttonId);
-        if (!button || button.disabled || button.closest("fieldset[disabled]")) {
+        if (!button) {
+          resolve();
+          return;
+        }
+        if (button.disabled || button.closest("fieldset[disabled]")) {
+          showError(runner.dataset.refusal || "Nothing can be recorded here now.");
           resolve();
           return;
         }
@@ -420,14 +425,18 @@
     });
   }
 
+  // Leave only after the presses before it are answered: "3" then "n" at once must
+  // not abort the score on its way to the server.
   function go(url) {
     if (!url) {
       return;
     }
-    if (notes) {
-      notes.flush();
-    }
-    window.location.assign(url);
+    queue = queue.then(function () {
+      if (notes) {
+        notes.flush();
+      }
+      window.location.assign(url);
+    });
   }
 
   /* --- Help overlay ---------------------------------------------------------------- */
