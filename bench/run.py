@@ -243,7 +243,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[int]:
+def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[tuple[int, int]]:
     """gunicorn in its own process group, killed with the group however we leave."""
     port = free_port()
     cmd = [
@@ -261,7 +261,7 @@ def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[int]:
         )
     try:
         wait_until_ready(port, process)
-        yield port
+        yield port, process.pid
     finally:
         say("stopping gunicorn")
         with contextlib.suppress(ProcessLookupError):
@@ -649,6 +649,19 @@ def preflight(port: int, prepared: Prepared) -> tuple[int, int]:
     return status, len(body)
 
 
+def workers_cpu_seconds(master: int) -> float:
+    """User + system CPU seconds of gunicorn's workers so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    with contextlib.suppress(OSError):
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        for pid in children:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def drain(port: int, timeout: float = 180) -> float:
     """Wait until the server is idle again; the seconds it took.
 
@@ -868,18 +881,20 @@ def markdown(results: dict[str, Any]) -> str:
         f"{results['settings']['connections']} connections, "
         f"{results['settings']['duration_s']:g}s per endpoint.",
         "",
-        "| endpoint | status | req/s | p50 ms | p95 ms | p99 ms | ratio to bare | errors |",
-        "|---|---|--:|--:|--:|--:|--:|--:|",
+        "| endpoint | status | req/s | p50 ms | p95 ms | p99 ms | ratio to bare | errors "
+        "| app CPU ms/req | CPU ratio to bare |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for name, row in results["endpoints"].items():
         if "rps" in row:
             lines.append(
                 f"| {name} | {row['status']} | {row['rps']:.0f} | {row['p50_ms']:.1f} | "
                 f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | "
-                f"{row.get('ratio_to_bare') or 0:.2f} | {row['errors']} |"
+                f"{row.get('ratio_to_bare') or 0:.2f} | {row['errors']} | "
+                f"{row.get('app_cpu_ms_per_request', '')} | {row.get('cpu_ratio_to_bare', '')} |"
             )
         else:
-            lines.append(f"| {name} | {row['status']}: {row.get('detail', '')} | | | | | | |")
+            lines.append(f"| {name} | {row['status']}: {row.get('detail', '')} | | | | | | | | |")
     slo = results["settings"]
     lines += [
         "",
@@ -976,7 +991,7 @@ def main(argv: list[str] | None = None) -> int:
     log = Path(tempfile.gettempdir()) / "intervy-bench-gunicorn.log"
     with (
         tempfile.TemporaryDirectory(prefix="intervy-bench-") as workdir,
-        gunicorn(env, args.workers, log) as port,
+        gunicorn(env, args.workers, log) as (port, master),
     ):
         identities = {
             "interviewer": sign_in(port, fixtures["interviewer"], fixtures["password"]),
@@ -990,16 +1005,26 @@ def main(argv: list[str] | None = None) -> int:
                 say(f"{endpoint.name}: missing (no URL named {missing})")
                 results["endpoints"][endpoint.name] = {"status": "missing", "detail": str(missing)}
                 continue
+            before = workers_cpu_seconds(master)
             row = measure(wrk, port, prepared, duration, args.threads, Path(workdir))
+            if row.get("requests"):
+                # CPU the app's workers spent per request (the drain's health checks are
+                # cheap and few): unlike req/s, barely moved by other load on the machine.
+                spent = workers_cpu_seconds(master) - before
+                row["app_cpu_ms_per_request"] = round(spent * 1000 / row["requests"], 2)
             results["endpoints"][endpoint.name] = row
             if row["status"] == "ok":
                 ready.append(prepared)
             else:
                 failed.append(endpoint.name)
-        bare = results["endpoints"].get("bare", {}).get("rps")
+        bare = results["endpoints"].get("bare", {})
         for row in results["endpoints"].values():
             if "rps" in row:
-                row["ratio_to_bare"] = round(row["rps"] / bare, 3) if bare else None
+                row["ratio_to_bare"] = round(row["rps"] / bare["rps"], 3) if bare else None
+            if row.get("app_cpu_ms_per_request") and bare.get("app_cpu_ms_per_request"):
+                row["cpu_ratio_to_bare"] = round(
+                    bare["app_cpu_ms_per_request"] / row["app_cpu_ms_per_request"], 3
+                )
         drain(port)
         say(f"SLO run: {args.slo_rate:g} req/s for {slo_duration:g}s across {len(ready)} endpoints")
         results["slo"] = slo_run(port, ready, args.slo_rate, slo_duration)
