@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.forms.models import BaseInlineFormSet
 
 from questions.models import RUBRIC_LEVELS, Category, Difficulty, Question, RubricAnchor
@@ -33,7 +34,19 @@ class BankFilterForm(forms.Form):
     difficulty = forms.ChoiceField(
         label="Difficulty", required=False, choices=[("", "Any difficulty"), *Difficulty.choices]
     )
-    tag = forms.ChoiceField(label="Tag", required=False)
+    # Any well-formed tag is accepted, not only the listed ones: the list may be a minute old.
+    tag = forms.CharField(
+        label="Tag",
+        required=False,
+        max_length=40,
+        validators=[
+            RegexValidator(
+                rf"\A{TAG_PATTERN.pattern}\Z",
+                "Not a tag: lowercase letters, digits and hyphens.",
+            )
+        ],
+        widget=forms.Select,
+    )
 
     def __init__(self, data: Any, *, categories: Sequence[Category], tags: Sequence[str]) -> None:
         # Choices come from lists the view fetched once, so the form adds no queries.
@@ -42,7 +55,11 @@ class BankFilterForm(forms.Form):
             ("", "Any category"),
             *((category.slug, category.name) for category in categories),
         ]
-        self.fields["tag"].choices = [("", "Any tag"), *((tag, tag) for tag in tags)]
+        tag_choices = [("", "Any tag"), *((tag, tag) for tag in tags)]
+        current = self.data.get("tag", "")
+        if current and current not in tags and TAG_PATTERN.fullmatch(current):
+            tag_choices.append((current, current))
+        self.fields["tag"].widget.choices = tag_choices
 
     def filters(self) -> dict[str, str]:
         """The valid filters; an invalid one is dropped (and reported by the form)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import CharField, F, Func
 from django.http import HttpResponse
@@ -18,8 +19,19 @@ from questions.models import Category, Question
 PAGE_SIZE = 25
 
 
+# The tag list changes only when the bank is curated; reading it means unnesting every
+# published question's tags (about 35 ms at 3,000 questions), so each process keeps it
+# for a minute. A tag missing from a stale list can still be filtered on by URL.
+TAGS_CACHE_KEY = "questions:published-tags"
+TAGS_CACHE_SECONDS = 60
+
+
 def published_tags() -> list[str]:
-    """Every tag used by a published question, sorted; one query (`SELECT DISTINCT unnest`)."""
+    """Every tag used by a published question, sorted; cached for a minute."""
+    return cache.get_or_set(TAGS_CACHE_KEY, _query_published_tags, TAGS_CACHE_SECONDS)
+
+
+def _query_published_tags() -> list[str]:
     tags = (
         Question.objects.published()
         .annotate(tag=Func(F("tags"), function="unnest", output_field=CharField()))
