@@ -6,9 +6,11 @@ second hiring manager (owning `other_position`), and a stranger (signed in, no r
 
 from __future__ import annotations
 
+import functools
 import os
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
@@ -21,10 +23,20 @@ PASSWORD = "correct-horse-battery-staple"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD hashed once with the real (Argon2) hasher; each persona reuses it.
+
+    Hashing is deliberately slow; paying it for every persona of every test made the
+    suite minutes slower without testing anything more.
+    """
+    return make_password(PASSWORD)
+
+
 def make_user(username: str, *, group: str | None = None, staff: bool = False) -> User:
-    user = User.objects.create_user(
+    user = User.objects.create(
         username=username,
-        password=PASSWORD,
+        password=password_hash(),
         first_name=username.title(),
         is_staff=staff,
         is_superuser=staff,

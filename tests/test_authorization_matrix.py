@@ -1,0 +1,321 @@
+"""Every URL of the project × every role, with the outcome each must get.
+
+The URL list comes from the resolver, so a new URL cannot escape: a URL with no rule here
+fails `test_every_url_has_a_rule`. Outcomes are classes, not exact statuses:
+
+- "ok": the request passed access control (2xx, a redirect that is not to sign-in, or a
+  4xx of the form/state kind such as 400 or 409 — the user was allowed to ask),
+- "login": redirected to sign-in, "admin_login": redirected to the admin's sign-in,
+- 403: signed in but without the role, 404: the thing is not theirs (nothing revealed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from interviews.models import QuestionRecord, Recommendation, Scorecard
+from interviews.services import submit_scorecard
+from questions.models import Question
+from tests.factories import make_position, make_question, make_session, make_template
+
+ROLES = ("anonymous", "no_role", "outsider", "panelist", "other_manager", "owner", "admin")
+OFF_LIST_ADDRESS = "203.0.113.9"  # not in METRICS_ALLOWED_IPS
+
+OK, LOGIN, ADMIN_LOGIN = "ok", "login", "admin_login"
+
+
+def rule(anonymous, no_role, outsider, panelist, other_manager, owner, admin) -> dict[str, Any]:
+    return dict(
+        zip(
+            ROLES,
+            (anonymous, no_role, outsider, panelist, other_manager, owner, admin),
+            strict=True,
+        )
+    )
+
+
+EVERYONE = rule(OK, OK, OK, OK, OK, OK, OK)
+SIGNED_IN = rule(LOGIN, OK, OK, OK, OK, OK, OK)
+ANY_ROLE = rule(LOGIN, 403, OK, OK, OK, OK, OK)
+INTERVIEWERS = rule(LOGIN, 403, OK, OK, 403, 403, OK)
+# The runner of one session: the panel, and no one else (admins included); anyone else
+# signed in gets 404, which does not even confirm the session exists.
+RUNNER = rule(LOGIN, 404, 404, OK, 404, 404, 404)
+# The panelist's own scorecard: interviewers only, and of them only the panel.
+PANEL_ONLY = rule(LOGIN, 403, 404, OK, 403, 403, 404)
+# Submitted results of one session: the panel (after submitting), the owner, admins.
+REVIEW = rule(LOGIN, 403, 404, OK, 404, OK, OK)
+MANAGERS = rule(LOGIN, 403, 403, 403, OK, OK, OK)
+OWNER = rule(LOGIN, 403, 403, 403, 404, OK, OK)
+STAFF = rule(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, OK)
+# Pages of a read-only admin (sessions are made by scheduling, axes records by axes):
+# staff get 403, everyone else the admin's sign-in.
+STAFF_READ_ONLY = {**STAFF, "admin": 403}
+ADMIN_READ_ONLY_PAGES = {
+    "admin:autocomplete",  # asked with no field to complete
+    "admin:axes_accessattempt_add",
+    "admin:axes_accessfailurelog_add",
+    "admin:axes_accesslog_add",
+    "admin:interviews_interviewsession_add",
+    "admin:interviews_interviewsession_delete",
+}
+# Signing in to and out of the admin is open to everyone, like the app's own.
+ADMIN_OPEN = {"admin:login": EVERYONE, "admin:logout": rule(OK, OK, OK, OK, OK, OK, LOGIN)}
+# A page the admin does not have: staff see a 404, everyone else the admin's sign-in.
+ADMIN_CATCH_ALL = {**STAFF, "admin": 404}
+METRICS = rule(404, 404, 404, 404, 404, 404, OK)
+
+RULES: dict[str, dict[str, Any]] = {
+    "login": EVERYONE,
+    "logout": rule(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    "healthz": EVERYONE,
+    "readyz": EVERYONE,
+    "metrics": METRICS,
+    "questions:list": ANY_ROLE,
+    "questions:detail": ANY_ROLE,
+    "interviews:home": SIGNED_IN,
+    "interviews:template_list": INTERVIEWERS,
+    "interviews:template_new": INTERVIEWERS,
+    "interviews:template_generate": INTERVIEWERS,
+    "interviews:template_builder": INTERVIEWERS,
+    "interviews:template_details": INTERVIEWERS,
+    "interviews:template_clone": INTERVIEWERS,
+    "interviews:template_add_question": INTERVIEWERS,
+    "interviews:template_remove_question": INTERVIEWERS,
+    "interviews:template_move_question": INTERVIEWERS,
+    "interviews:template_question_minutes": INTERVIEWERS,
+    "interviews:session_new": INTERVIEWERS,
+    "interviews:runner": RUNNER,
+    "interviews:runner_start": RUNNER,
+    "interviews:runner_finish": RUNNER,
+    "interviews:runner_add_question": RUNNER,
+    "interviews:runner_question": RUNNER,
+    "interviews:runner_score": RUNNER,
+    "interviews:runner_notes": RUNNER,
+    "interviews:runner_follow_up": RUNNER,
+    "interviews:runner_skip": RUNNER,
+    "interviews:scorecard": PANEL_ONLY,
+    "interviews:scorecard_save": PANEL_ONLY,
+    "interviews:scorecard_amend": PANEL_ONLY,
+    "interviews:scorecard_detail": REVIEW,
+    "interviews:debrief": REVIEW,
+    "interviews:session_export_csv": REVIEW,
+    "interviews:session_export_json": REVIEW,
+    "interviews:position_list": MANAGERS,
+    "interviews:position_detail": OWNER,
+    "interviews:compare": OWNER,
+    "interviews:position_export_csv": OWNER,
+    "interviews:position_export_json": OWNER,
+}
+# The Django admin, every page of it: staff only.
+ADMIN_NAMESPACE = "admin"
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    kwargs_names: tuple[str, ...]
+    # The raw patterns from the root, for URLs that have no name to reverse.
+    path_parts: tuple[str, ...] = ()
+
+    @property
+    def named(self) -> bool:
+        return "<unnamed>" not in self.name
+
+
+def _walk(patterns: list, namespace: str = "", parts: tuple[str, ...] = ()) -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, inner, (*parts, str(entry.pattern)))
+        elif isinstance(entry, URLPattern):
+            groups = tuple(entry.pattern.regex.groupindex)
+            full = (*parts, str(entry.pattern))
+            if entry.name is not None:
+                yield Route(f"{namespace}{entry.name}", groups, full)
+            elif namespace == f"{ADMIN_NAMESPACE}:":
+                # The admin's own unnamed redirects and catch-all: staff-only like the rest.
+                yield Route(f"{namespace}<unnamed>{''.join(full)}", groups, full)
+            else:
+                raise AssertionError(f"URL {''.join(full)} has no name, so it cannot have a rule")
+
+
+def url_for(route: Route, kwargs: dict[str, Any]) -> str:
+    if route.named:
+        return reverse(route.name, kwargs=kwargs)
+    url = "/" + "".join(route.path_parts)
+    for name, value in kwargs.items():
+        url = re.sub(rf"\(\?P<{name}>[^)]*\)", str(value), url)
+        url = re.sub(rf"<(?:\w+:)?{name}>", str(value), url)
+    return url.replace("^", "").replace("$", "")
+
+
+def all_routes() -> list[Route]:
+    seen: dict[str, Route] = {}
+    for route in _walk(get_resolver().url_patterns):
+        seen.setdefault(route.name, route)
+    return sorted(seen.values(), key=lambda route: route.name)
+
+
+def rule_for(name: str) -> dict[str, Any] | None:
+    if name == f"{ADMIN_NAMESPACE}:<unnamed>admin/(?P<url>.*)$":
+        return ADMIN_CATCH_ALL
+    if name in ADMIN_OPEN:
+        return ADMIN_OPEN[name]
+    if name in ADMIN_READ_ONLY_PAGES:
+        return STAFF_READ_ONLY
+    if name.startswith(f"{ADMIN_NAMESPACE}:"):
+        return STAFF
+    return RULES.get(name)
+
+
+def test_every_url_has_a_rule():
+    undeclared = [route.name for route in all_routes() if rule_for(route.name) is None]
+    assert undeclared == [], f"URLs with no access rule (deny by default): {undeclared}"
+
+
+def test_every_rule_names_a_real_url():
+    names = {route.name for route in all_routes()}
+    assert set(RULES) - names == set()
+
+
+# --- the world every row runs against -----------------------------------------------
+
+
+@pytest.fixture
+def world(admin_user, interviewer, interviewer2, manager, other_manager, stranger):
+    position = make_position(manager)
+    make_position(other_manager, title="Other position")
+    template = make_template(count=3)
+    # A running session where the panelist's scorecard is a draft: for the runner.
+    live = make_session(panel=[interviewer], position=position, template=template)
+    # A finished session where the panelist has submitted: for review and exports.
+    done = make_session(panel=[interviewer], position=position, template=template)
+    done_card = Scorecard.objects.get(session=done, interviewer=interviewer)
+    for record in QuestionRecord.objects.filter(scorecard=done_card):
+        QuestionRecord.record_score(
+            scorecard_id=done_card.pk,
+            session_question_id=record.session_question_id,
+            score=3,
+            by_id=interviewer.pk,
+        )
+    done_card.recommendation = Recommendation.YES
+    done_card.summary = "Solid."
+    done_card.save()
+    submit_scorecard(scorecard=done_card, by=interviewer)
+    item = template.items.first()
+    question = Question.objects.first() or make_question()
+    users = {
+        "anonymous": None,
+        "no_role": stranger,
+        "outsider": interviewer2,
+        "panelist": interviewer,
+        "other_manager": other_manager,
+        "owner": manager,
+        "admin": admin_user,
+    }
+    return {
+        "users": users,
+        "live": live,
+        "done": done,
+        "done_card": done_card,
+        "position": position,
+        "template": template,
+        "item": item,
+        "question": question,
+    }
+
+
+def kwargs_for(route: Route, world: dict[str, Any]) -> dict[str, Any]:
+    """Real ids from the world for every URL parameter name the project uses."""
+    review = route.name in {
+        "interviews:debrief",
+        "interviews:session_export_csv",
+        "interviews:session_export_json",
+    }
+    session = world["done"] if review else world["live"]
+    model = _admin_model(route.name)
+    values: dict[str, Callable[[], Any]] = {
+        "session_id": lambda: session.pk,
+        "order": lambda: 1,
+        "scorecard_id": lambda: world["done_card"].pk,
+        "position_id": lambda: world["position"].pk,
+        "template_id": lambda: world["template"].pk,
+        "item_id": lambda: world["item"].pk,
+        "slug": lambda: world["question"].slug,
+        "app_label": lambda: "questions",
+        "object_id": lambda: str(_first_object_id(model, world)),
+        "content_type_id": lambda: ContentType.objects.get_for_model(Question).pk,
+        "id": lambda: str(_first_object_id(model, world)),
+        "url": lambda: "no-such-page/",
+    }
+    return {name: values[name]() for name in route.kwargs_names}
+
+
+def _admin_model(name: str):
+    if not name.startswith("admin:"):
+        return None
+    from django.contrib import admin
+
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+        if name.startswith(prefix):
+            return model
+    return Question
+
+
+def _first_object_id(model, world) -> int:
+    if model is None:
+        return world["question"].pk
+    instance = model._default_manager.order_by("pk").first()
+    # With no object, the admin answers a missing id with a redirect: still staff-only.
+    return instance.pk if instance is not None else 999_999
+
+
+def outcome(response) -> Any:
+    if response.status_code in (301, 302, 303):
+        location = response["Location"]
+        if location.startswith("/admin/login/"):
+            return ADMIN_LOGIN
+        if location.startswith(reverse("login")):
+            return LOGIN
+        return OK
+    if response.status_code in (403, 404):
+        return response.status_code
+    assert response.status_code != 405, "the matrix asked with the wrong method"
+    assert response.status_code < 500, f"server error {response.status_code}"
+    return OK
+
+
+def method_for(route: Route, url: str, world: dict[str, Any]) -> str:
+    """GET unless the view only accepts POST (asked as the admin, who passes every door)."""
+    probe = Client(REMOTE_ADDR=OFF_LIST_ADDRESS)
+    probe.force_login(world["users"]["admin"])
+    return "post" if probe.get(url).status_code == 405 else "get"
+
+
+ROUTES = all_routes()
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[route.name for route in ROUTES])
+def test_each_role_gets_the_declared_outcome(route: Route, world, django_db_blocker):
+    expected = rule_for(route.name)
+    assert expected is not None, f"{route.name} has no rule"
+    url = url_for(route, kwargs_for(route, world))
+    method = method_for(route, url, world)
+    got = {}
+    for role in ROLES:
+        client = Client(REMOTE_ADDR=OFF_LIST_ADDRESS)
+        user = world["users"][role]
+        if user is not None:
+            client.force_login(user)
+        got[role] = outcome(getattr(client, method)(url))
+    assert got == expected, f"{method.upper()} {url}"
