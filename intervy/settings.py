@@ -166,7 +166,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "intervy.throttle.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "intervy.auth.RoleAwareModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "interviews:home"

@@ -11,8 +11,10 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from intervy.auth import RoleAwareGetUserMixin
 
-class LoginThrottleBackend(AxesStandaloneBackend):
+
+class LoginThrottleBackend(RoleAwareGetUserMixin, AxesStandaloneBackend):
     """Axes' lockout check, skipped only when there is no request to throttle.
 
     Every sign-in over HTTP passes the request (Django's LoginView and the admin do), so it

@@ -161,8 +161,8 @@ def _list_queries(client, django_assert_num_queries, count: int) -> None:
     assert len(titles(response)) == min(count, 25)
 
 
-# user, groups, categories, count, page (the session and the tag list come from the cache).
-QUERIES_PER_LIST_PAGE = 5
+# user with its role groups, categories, count, page (the session and the tag list come from the cache).
+QUERIES_PER_LIST_PAGE = 4
 
 
 def test_its_query_count_is_the_same_for_5_questions(

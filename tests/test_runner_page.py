@@ -302,15 +302,15 @@ def test_the_runner_page_query_count_is_flat(
     session = make_session(panel=[interviewer], position=position, count=count)
     client = client_for(interviewer)
     client.get(runner_url(session, 2))
-    # A reload of the same question: user, groups, scorecard with its
+    # A reload of the same question: user with its role groups, scorecard with its
     # session/candidate/position, questions, records (the web session is cached).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(runner_url(session, 2))
     assert response.status_code == 200
     assert response.content.decode().count('class="nav-item') == count
     # Moving to another question adds the one statement that moves the clock and a
     # re-read of the records.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(runner_url(session, 3))
     assert current_nav(response.content.decode()) == runner_url(session, 3)
 

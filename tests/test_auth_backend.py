@@ -1,0 +1,36 @@
+"""The session user arrives with its role groups in the same query."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from intervy.auth import user_with_groups
+from intervy.roles import is_hiring_manager, is_interviewer
+
+
+@pytest.mark.django_db
+def test_the_user_is_loaded_with_their_role_groups_in_one_query(
+    interviewer, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        user = user_with_groups(interviewer.pk)
+        assert is_interviewer(user)
+        assert not is_hiring_manager(user)
+
+
+@pytest.mark.django_db
+def test_a_role_granted_in_the_admin_counts_on_the_next_request(client, stranger):
+    client.force_login(stranger)
+    assert client.get(reverse("questions:list")).status_code == 403
+    stranger.groups.add(Group.objects.get(name="Interviewers"))
+    assert client.get(reverse("questions:list")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_deactivated_user_is_signed_out(client, interviewer):
+    client.force_login(interviewer)
+    interviewer.is_active = False
+    interviewer.save()
+    response = client.get(reverse("questions:list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
