@@ -87,8 +87,16 @@ def csv_rows(scorecards: QuerySet[Scorecard]) -> Iterator[list[Any]]:
     their amendments are small, so they are read first and joined in Python; the records
     stream from a server-side cursor in the export's order.
     """
+    # A scorecard's cells are the same on each of its rows: neutralised once, not per row.
     cards = {
-        pk: (candidate, position, session_id, interviewer, recommendation, summary, submitted)
+        pk: (
+            [safe_cell(candidate), safe_cell(position), session_id, safe_cell(interviewer)],
+            [
+                safe_cell(recommendation),
+                safe_cell(summary),
+                submitted.isoformat() if submitted else "",
+            ],
+        )
         for (
             pk,
             candidate,
@@ -151,30 +159,20 @@ def csv_rows(scorecards: QuerySet[Scorecard]) -> Iterator[list[Any]]:
         skipped,
         notes,
     ) in records:
-        candidate, position, session_id, interviewer, recommendation, summary, submitted = cards[
-            scorecard_id
-        ]
+        session_cells, verdict_cells = cards[scorecard_id]
         yield [
-            safe_cell(value)
-            for value in (
-                candidate,
-                position,
-                session_id,
-                interviewer,
-                order,
-                title,
-                category,
-                difficulty,
-                "" if score is None else score,
-                not_assessed,
-                follow_up_asked,
-                skipped,
-                notes,
-                recommendation,
-                summary,
-                submitted.isoformat() if submitted else "",
-                record_id in amended_records or scorecard_id in amended_cards,
-            )
+            *session_cells,
+            order,
+            safe_cell(title),
+            safe_cell(category),
+            safe_cell(difficulty),
+            "" if score is None else score,
+            "true" if not_assessed else "false",
+            "true" if follow_up_asked else "false",
+            "true" if skipped else "false",
+            safe_cell(notes),
+            *verdict_cells,
+            "true" if record_id in amended_records or scorecard_id in amended_cards else "false",
         ]
 
 
