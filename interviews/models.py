@@ -444,6 +444,21 @@ class QuestionRecord(models.Model):
             return "skipped"
         return "unasked"
 
+    # The write doors below are each one statement: in autocommit that statement is its
+    # own transaction, committed before it returns, so they need no atomic() (which
+    # would cost a BEGIN and a COMMIT round trip, or a savepoint pair inside another
+    # transaction). They return the new row with RETURNING rather than reading it again.
+
+    @classmethod
+    def _returned_columns(cls, table: str = "") -> str:
+        prefix = f"{table}." if table else ""
+        return ", ".join(prefix + field.column for field in cls._meta.concrete_fields)
+
+    @classmethod
+    def _from_returned(cls, row: Any) -> QuestionRecord:
+        fields = [field.attname for field in cls._meta.concrete_fields]
+        return cls.from_db(connection.alias, fields, list(row))
+
     @classmethod
     def record_score(
         cls, *, scorecard_id: int, session_question_id: int, score: int | None, by_id: int
@@ -459,7 +474,7 @@ class QuestionRecord(models.Model):
         if score is not None and score not in (1, 2, 3, 4):
             raise ValueError("A score is 1, 2, 3 or 4.")
         action = AuditAction.SCORE if score is not None else AuditAction.NOT_ASSESSED
-        with transaction.atomic(), connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(
                 """
                 WITH old AS (
@@ -476,8 +491,8 @@ class QuestionRecord(models.Model):
                            scored_at = now(), updated_at = now()
                       FROM old
                      WHERE r.id = old.id
-                 RETURNING r.id, old.score AS old_score, old.not_assessed AS old_not_assessed,
-                           old.session_id
+                 RETURNING {returned}, old.score AS old_score,
+                           old.not_assessed AS old_not_assessed, old.session_id
                 ), audited AS (
                     INSERT INTO interviews_auditevent
                            (actor_id, at, session_id, scorecard_id, session_question_id, action,
@@ -488,8 +503,8 @@ class QuestionRecord(models.Model):
                            %(new_value)s
                       FROM updated
                 )
-                SELECT id FROM updated
-                """,
+                SELECT {fields} FROM updated
+                """.format(returned=cls._returned_columns("r"), fields=cls._returned_columns()),  # noqa: S608 (model column names, no input)
                 {
                     "scorecard": scorecard_id,
                     "question": session_question_id,
@@ -503,7 +518,7 @@ class QuestionRecord(models.Model):
             row = cursor.fetchone()
         if row is None:
             raise ScorecardLocked("This scorecard is submitted; change it with an amendment.")
-        return cls.objects.get(pk=row[0])
+        return cls._from_returned(row)
 
     @classmethod
     def save_notes(
@@ -554,7 +569,7 @@ class QuestionRecord(models.Model):
         Locked like record_score (the record FOR UPDATE, the scorecard FOR SHARE), so a
         double press flips twice rather than losing one, and a submission waits for it.
         """
-        with transaction.atomic(), connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(
                 """
                 WITH old AS (
@@ -570,7 +585,7 @@ class QuestionRecord(models.Model):
                        SET follow_up_asked = NOT old.follow_up_asked, updated_at = now()
                       FROM old
                      WHERE r.id = old.id
-                 RETURNING r.id, old.follow_up_asked AS was, old.session_id
+                 RETURNING {returned}, old.follow_up_asked AS was, old.session_id
                 ), audited AS (
                     INSERT INTO interviews_auditevent
                            (actor_id, at, session_id, scorecard_id, session_question_id, action,
@@ -580,8 +595,8 @@ class QuestionRecord(models.Model):
                            CASE WHEN was THEN 'not asked' ELSE 'asked' END
                       FROM updated
                 )
-                SELECT id FROM updated
-                """,
+                SELECT {fields} FROM updated
+                """.format(returned=cls._returned_columns("r"), fields=cls._returned_columns()),  # noqa: S608 (model column names, no input)
                 {
                     "scorecard": scorecard_id,
                     "question": session_question_id,
@@ -592,7 +607,7 @@ class QuestionRecord(models.Model):
             row = cursor.fetchone()
         if row is None:
             raise ScorecardLocked("This scorecard is submitted; change it with an amendment.")
-        return cls.objects.get(pk=row[0])
+        return cls._from_returned(row)
 
     @classmethod
     def toggle_skipped(
@@ -604,7 +619,7 @@ class QuestionRecord(models.Model):
         stray keypress must never erase a rating, so that raises AlreadyAssessed and
         nothing changes. Scoring a skipped question later clears the skip.
         """
-        with transaction.atomic(), connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(
                 """
                 WITH old AS (
@@ -620,7 +635,7 @@ class QuestionRecord(models.Model):
                        SET skipped = NOT old.skipped, updated_at = now()
                       FROM old
                      WHERE r.id = old.id AND old.score IS NULL AND NOT old.not_assessed
-                 RETURNING r.id, old.skipped AS was, old.session_id
+                 RETURNING {returned}, old.skipped AS was, old.session_id
                 ), audited AS (
                     INSERT INTO interviews_auditevent
                            (actor_id, at, session_id, scorecard_id, session_question_id, action,
@@ -630,8 +645,9 @@ class QuestionRecord(models.Model):
                            CASE WHEN was THEN '' ELSE 'skipped' END
                       FROM updated
                 )
-                SELECT (SELECT id FROM updated), (SELECT count(*) FROM old)
-                """,
+                SELECT (SELECT count(*) FROM old), {fields}
+                  FROM (SELECT 1) AS one LEFT JOIN updated ON true
+                """.format(returned=cls._returned_columns("r"), fields=cls._returned_columns()),  # noqa: S608 (model column names, no input)
                 {
                     "scorecard": scorecard_id,
                     "question": session_question_id,
@@ -639,15 +655,15 @@ class QuestionRecord(models.Model):
                     "action": AuditAction.SKIPPED,
                 },
             )
-            record_id, found = cursor.fetchone()
+            found, *row = cursor.fetchone()
         if not found:
             raise ScorecardLocked("This scorecard is submitted; change it with an amendment.")
-        if record_id is None:
+        if row[0] is None:
             raise AlreadyAssessed(
                 "This question already has a rating; choose another score or "
                 "“Not assessed” instead of skipping it."
             )
-        return cls.objects.get(pk=record_id)
+        return cls._from_returned(row)
 
     @classmethod
     def visit(cls, *, scorecard_id: int, session_question_id: int, track_time: bool) -> None:
