@@ -666,13 +666,31 @@ class QuestionRecord(models.Model):
         return cls._from_returned(row)
 
     @classmethod
-    def visit(cls, *, scorecard_id: int, session_question_id: int, track_time: bool) -> None:
+    def for_runner(cls, *, scorecard_id: int) -> list[QuestionRecord]:
+        """This scorecard's records with their questions, in question order: one query.
+
+        Every question of a session has a record on every scorecard (starting, adding a
+        panelist and adding a question all write them), so these are also the questions.
+        """
+        return list(
+            cls.objects.filter(scorecard_id=scorecard_id)
+            .select_related("session_question")
+            .order_by("session_question__order")
+        )
+
+    @classmethod
+    def visit(
+        cls, *, scorecard_id: int, session_question_id: int, track_time: bool
+    ) -> dict[int, tuple[int, datetime | None, datetime | None]]:
         """Make this the interviewer's current question and, if `track_time`, move the clock.
 
         Time on a question is its closed visits (seconds_spent) plus the open one (since
         entered_at), all kept in the database, so a reload or a restart neither resets
         nor double-counts it. Opening a question closes whichever visit was open; opening
         the one already open changes nothing. One statement, whatever the question count.
+
+        Returns the records it changed, by question id: (seconds_spent, entered_at,
+        first_shown_at) as stored, so the caller need not read them again.
         """
         with connection.cursor() as cursor:
             cursor.execute(
@@ -701,9 +719,11 @@ class QuestionRecord(models.Model):
                        (session_question_id = %(question)s AND entered_at IS NULL)
                        OR (session_question_id <> %(question)s AND entered_at IS NOT NULL)
                    )
+             RETURNING session_question_id, seconds_spent, entered_at, first_shown_at
                 """,
                 {"scorecard": scorecard_id, "question": session_question_id, "track": track_time},
             )
+            return {question_id: tuple(rest) for question_id, *rest in cursor.fetchall()}
 
     @classmethod
     def close_visits(cls, *, session_id: int) -> None:

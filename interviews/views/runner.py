@@ -8,6 +8,7 @@ Notes answer the autosave script with JSON and a plain form with a redirect.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -168,6 +169,16 @@ def _question_url(session_id: int, order: int) -> str:
     return reverse("interviews:runner_question", args=[session_id, order])
 
 
+# Any order no session reaches; it marks where the order goes in a reversed URL.
+_ORDER_SLOT = 2_000_000_000
+
+
+def _question_urls_by_order(session_id: int) -> Callable[[int], str]:
+    """A question-URL maker for one session: one reverse() for a whole navigator."""
+    head, slot, tail = _question_url(session_id, _ORDER_SLOT).rpartition(f"/{_ORDER_SLOT}/")
+    return lambda order: f"{head}/{order}/{tail}"
+
+
 def _question_urls(session_id: int, order: int) -> dict[str, str]:
     return {
         "score": reverse("interviews:runner_score", args=[session_id, order]),
@@ -240,12 +251,13 @@ def _render_runner(
 ) -> TemplateResponse:
     """The runner page at question `order` (None: where this interviewer left off).
 
-    Three queries whatever the question count: the questions, this scorecard's records
-    and, only when the interviewer moved, one statement that moves the clock.
+    Whatever the question count: one query for the records with their questions and,
+    only when the interviewer moved, one statement that moves the clock.
     """
-    questions = list(session.questions.all())
-    if not questions:
+    found = QuestionRecord.for_runner(scorecard_id=scorecard.pk)
+    if not found:
         raise Http404("This interview has no questions.")
+    questions = [record.session_question for record in found]
     if order is None:
         current = next(
             (q for q in questions if q.pk == scorecard.current_question_id), questions[0]
@@ -254,25 +266,28 @@ def _render_runner(
         current = next((q for q in questions if q.order == order), None)
         if current is None:
             raise Http404(f"This interview has no question {order}.")
-    records = _records_by_question(scorecard)
+    records = {record.session_question_id: record for record in found}
     if visit and _needs_visit(session, scorecard, current, records):
-        QuestionRecord.visit(
+        moved = QuestionRecord.visit(
             scorecard_id=scorecard.pk,
             session_question_id=current.pk,
             track_time=session.is_running and not scorecard.is_submitted,
         )
         scorecard.current_question_id = current.pk
-        records = _records_by_question(scorecard)
+        for question_id, clock in moved.items():
+            moved_record = records[question_id]
+            moved_record.seconds_spent, moved_record.entered_at, moved_record.first_shown_at = clock
 
     index = questions.index(current)
     previous_question = questions[index - 1] if index > 0 else None
     next_question = questions[index + 1] if index + 1 < len(questions) else None
+    question_url = _question_urls_by_order(session.pk)
     navigator = [
         NavItem(
             question=question,
             record=records[question.pk],
             is_current=question.pk == current.pk,
-            url=_question_url(session.pk, question.order),
+            url=question_url(question.order),
         )
         for question in questions
     ]
@@ -282,10 +297,8 @@ def _render_runner(
         "questions_count": len(questions),
         "navigator": navigator,
         "unasked_count": sum(1 for item in navigator if item.state == "unasked"),
-        "previous_url": _question_url(session.pk, previous_question.order)
-        if previous_question
-        else "",
-        "next_url": _question_url(session.pk, next_question.order) if next_question else "",
+        "previous_url": question_url(previous_question.order) if previous_question else "",
+        "next_url": question_url(next_question.order) if next_question else "",
         "clock": _clock(session, questions, records, current, timezone.now()),
         "error": error,
         "refusal": _refusal(session, scorecard),
@@ -294,13 +307,6 @@ def _render_runner(
         "next_notes_revision": record.notes_revision + 1,
     }
     return TemplateResponse(request, "interviews/runner.html", context, status=status)
-
-
-def _records_by_question(scorecard: Scorecard) -> dict[int, QuestionRecord]:
-    return {
-        record.session_question_id: record
-        for record in QuestionRecord.objects.filter(scorecard=scorecard).defer("updated_at")
-    }
 
 
 def _needs_visit(
@@ -334,10 +340,12 @@ def _panel(request: HtmxHttpRequest, session_id: int) -> tuple[InterviewSession,
 
 
 def _question_or_404(session: InterviewSession, order: int) -> SessionQuestion:
-    question = SessionQuestion.objects.filter(session=session, order=order).first()
-    if question is None:
-        raise Http404(f"This interview has no question {order}.")
-    return question
+    # get(), not first(): (session, order) is unique, and first() would order by the
+    # model's ordering, which joins the session table for nothing.
+    try:
+        return SessionQuestion.objects.get(session_id=session.pk, order=order)
+    except SessionQuestion.DoesNotExist:
+        raise Http404(f"This interview has no question {order}.") from None
 
 
 def _refuse(
