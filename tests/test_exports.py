@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from interviews.models import Candidate
 from interviews.services import amend_scorecard
+from interviews.views.exports import CSV_COLUMNS
 from tests.conftest import make_user
 from tests.factories import make_position, make_session
 from tests.scorecard_data import card_of, finish, note, records_of, score
@@ -76,6 +77,25 @@ def test_the_csv_neutralises_formulas(client_for, session, interviewer):
     assert first["notes"] == '\'=HYPERLINK("http://evil")'
     assert first["summary"] == "'+1 from me"
     assert first["candidate"] == "'@SUM(A1)"
+
+
+def test_the_csv_quotes_and_ends_lines_as_a_spreadsheet_expects(client_for, interviewer, manager):
+    session = make_session(panel=[interviewer], position=make_position(manager), count=3)
+    card = card_of(session, interviewer)
+    score(card, [1, 2, 3])
+    note(card, 2, 'Said "it depends", then\nwrote it down')
+    note(card, 3, "\tindented")
+    card = finish(card, recommendation="no", summary='Fine, "mostly"')
+    text = read(client_for(interviewer).get(session_csv(session)))
+    assert text.startswith(",".join(CSV_COLUMNS) + "\r\n")
+    assert '"Said ""it depends"", then\nwrote it down"' in text
+    assert text.count("\r\n") == 4 and text.endswith("\r\n")
+    first, second, third = rows(client_for(interviewer).get(session_csv(session)))
+    assert first["notes"] == "" and first["summary"] == 'Fine, "mostly"'
+    assert second["notes"] == 'Said "it depends", then\nwrote it down'
+    assert third["notes"] == "'\tindented"
+    assert first["submitted_at"] == card.submitted_at.isoformat()
+    assert f',,no,"Fine, ""mostly""",{card.submitted_at.isoformat()},false\r\n' in text
 
 
 def test_exports_carry_amended_values_and_flag_them(client_for, session, interviewer):
