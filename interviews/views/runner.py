@@ -340,12 +340,10 @@ def _panel(request: HtmxHttpRequest, session_id: int) -> tuple[InterviewSession,
 
 
 def _question_or_404(session: InterviewSession, order: int) -> SessionQuestion:
-    # get(), not first(): (session, order) is unique, and first() would order by the
-    # model's ordering, which joins the session table for nothing.
-    try:
-        return SessionQuestion.objects.get(session_id=session.pk, order=order)
-    except SessionQuestion.DoesNotExist:
-        raise Http404(f"This interview has no question {order}.") from None
+    question = SessionQuestion.by_order(session_id=session.pk, order=order)
+    if question is None:
+        raise Http404(f"This interview has no question {order}.")
+    return question
 
 
 def _refuse(
