@@ -94,6 +94,14 @@ def ratings_of(records: Sequence[QuestionRecord]) -> list[scoring.Rating]:
     ]
 
 
+# A sheet shows a question's title, category, difficulty and anchors, never its texts:
+# reading the prompt, answer and follow-up (markdown and HTML) cost more than the rest.
+SNAPSHOT_TEXT = tuple(
+    f"session_question__{name}"
+    for name in ("prompt", "prompt_html", "answer", "answer_html", "follow_up", "follow_up_html")
+)
+
+
 def build_sheets(scorecards: Sequence[Scorecard]) -> list[Sheet]:
     """Sheets for these scorecards in two queries, however many scorecards and questions."""
     ids = [scorecard.pk for scorecard in scorecards]
@@ -101,6 +109,7 @@ def build_sheets(scorecards: Sequence[Scorecard]) -> list[Sheet]:
     for record in (
         QuestionRecord.objects.filter(scorecard_id__in=ids)
         .select_related("session_question")
+        .defer(*SNAPSHOT_TEXT)
         .order_by("scorecard_id", "session_question__order")
     ):
         records[record.scorecard_id].append(record)
