@@ -55,22 +55,38 @@ PACE_TOLERANCE_SECONDS = 60
 
 @dataclass(frozen=True, slots=True)
 class NavItem:
-    """One line of the navigator: a question, this interviewer's record of it, its link."""
+    """One line of the navigator: a question, this interviewer's record of it, its link.
 
-    question: SessionQuestion
-    record: QuestionRecord
+    Flat, ready-made values: the navigator renders one per question on every page view,
+    and each dotted lookup or property call in a template loop is paid per line.
+    """
+
+    order: int
+    title: str
+    state: str
+    state_label: str
+    follow_up_asked: bool
     is_current: bool
     url: str
 
-    @property
-    def state(self) -> str:
-        return self.record.state
-
-    @property
-    def state_label(self) -> str:
-        if self.record.score is not None:
-            return f"scored {self.record.score}"
-        return {"not_assessed": "not assessed", "skipped": "skipped"}.get(self.state, "unasked")
+    @classmethod
+    def of(
+        cls, question: SessionQuestion, record: QuestionRecord, *, is_current: bool, url: str
+    ) -> NavItem:
+        state = record.state
+        if record.score is not None:
+            label = f"scored {record.score}"
+        else:
+            label = {"not_assessed": "not assessed", "skipped": "skipped"}.get(state, "unasked")
+        return cls(
+            order=question.order,
+            title=question.title,
+            state=state,
+            state_label=label,
+            follow_up_asked=record.follow_up_asked,
+            is_current=is_current,
+            url=url,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,12 +205,15 @@ def _question_urls(session_id: int, order: int) -> dict[str, str]:
 
 
 def _score_choices(question: SessionQuestion, record: QuestionRecord) -> list[dict[str, Any]]:
+    # Strings ready for the attributes: the template loops over these on every render.
     choices: list[dict[str, Any]] = [
         {
             "value": str(level),
             "level": str(level),
             "anchor": question.anchor(level) or GENERIC_ANCHORS[level],
-            "pressed": record.score == level,
+            "pressed": "true" if record.score == level else "false",
+            "key": str(level),
+            "not_assessed": False,
         }
         for level in (1, 2, 3, 4)
     ]
@@ -203,7 +222,9 @@ def _score_choices(question: SessionQuestion, record: QuestionRecord) -> list[di
             "value": NOT_ASSESSED,
             "level": "Not assessed",
             "anchor": NOT_ASSESSED_HINT,
-            "pressed": record.not_assessed,
+            "pressed": "true" if record.not_assessed else "false",
+            "key": "0",
+            "not_assessed": True,
         }
     )
     return choices
@@ -283,9 +304,9 @@ def _render_runner(
     next_question = questions[index + 1] if index + 1 < len(questions) else None
     question_url = _question_urls_by_order(session.pk)
     navigator = [
-        NavItem(
-            question=question,
-            record=records[question.pk],
+        NavItem.of(
+            question,
+            records[question.pk],
             is_current=question.pk == current.pk,
             url=question_url(question.order),
         )
@@ -385,9 +406,9 @@ def _state_reply(
         return HttpResponseRedirect(_question_url(session.pk, question.order), status=303)
     context = {
         **_state_context(session, scorecard, question, record),
-        "item": NavItem(
-            question=question,
-            record=record,
+        "item": NavItem.of(
+            question,
+            record,
             is_current=scorecard.current_question_id == question.pk,
             url=_question_url(session.pk, question.order),
         ),
