@@ -293,7 +293,9 @@ def compare_candidates(
         visible_scorecards_for_position(user, position)
         .submitted()
         .filter(session__candidate_id__in=candidate_ids)
-        .select_related("interviewer", "session")
+        # The page counts the cards and their recommendations; nothing else of them.
+        .select_related("session")
+        .only("recommendation", "session__candidate_id")
         .order_by("session_id", "pk")
     )
     candidate_of: dict[int, int] = {}
