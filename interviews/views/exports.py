@@ -77,39 +77,24 @@ _ISOFORMAT = (
     " || CASE WHEN date_trunc('second', {0}) = {0} THEN ''"
     " ELSE to_char({0} AT TIME ZONE 'UTC', '.US') END || '+00:00'"
 )
-# The cells of CSV_COLUMNS, in order, over the CTEs of CSV_COPY. Every piece is a
-# constant of this module: the only input, the scorecard ids, is a bound parameter.
-_CSV_CELLS = (
-    _SAFE.format("card.candidate"),
-    _SAFE.format("card.position"),
-    "card.session_id",
-    _SAFE.format("card.interviewer"),
-    'question."order"',
-    _SAFE.format("question.title"),
-    _SAFE.format("question.category_name"),
-    _SAFE.format("question.difficulty"),
-    "record.score",
-    _FLAG.format("record.not_assessed"),
-    _FLAG.format("record.follow_up_asked"),
-    _FLAG.format("record.skipped"),
-    _SAFE.format("record.notes"),
-    _SAFE.format("card.recommendation"),
-    _SAFE.format("card.summary"),
-    _ISOFORMAT.format("card.submitted_at"),
-    _FLAG.format(
-        "record.id IN (SELECT record_id FROM amended WHERE record_id IS NOT NULL)"
-        " OR card.id IN (SELECT scorecard_id FROM amended WHERE record_id IS NULL)"
-    ),
+_AMENDED = _FLAG.format(
+    "record.id IN (SELECT record_id FROM amended WHERE record_id IS NOT NULL)"
+    " OR card.id IN (SELECT scorecard_id FROM amended WHERE record_id IS NULL)"
 )
-# The scorecards (with their session's names) and their sessions' questions are read
-# first, so each record joins two small in-memory sets instead of probing five tables
-# once per record.
-CSV_COPY = (
-    """COPY (
+# The COPY that writes the rows of CSV_COLUMNS. The scorecards (with their session's
+# names) and their sessions' questions are read first, with their cells computed once
+# per scorecard or question rather than once per row; each record then joins two small
+# in-memory sets instead of probing five tables. Every piece of SQL is a constant of
+# this module: the only input, the scorecard ids, is a bound parameter.
+CSV_COPY = f"""COPY (
     WITH card AS MATERIALIZED (
-        SELECT card.id, card.session_id, card.recommendation, card.summary, card.submitted_at,
-            candidate.full_name AS candidate, position.title AS position,
-            interviewer.username AS interviewer
+        SELECT card.id, card.session_id,
+            {_SAFE.format("candidate.full_name")} AS candidate,
+            {_SAFE.format("position.title")} AS position,
+            {_SAFE.format("interviewer.username")} AS interviewer,
+            {_SAFE.format("card.recommendation")} AS recommendation,
+            {_SAFE.format("card.summary")} AS summary,
+            {_ISOFORMAT.format("card.submitted_at")} AS submitted_at
         FROM interviews_scorecard card
         JOIN interviews_interviewsession session ON session.id = card.session_id
         JOIN interviews_candidate candidate ON candidate.id = session.candidate_id
@@ -117,23 +102,31 @@ CSV_COPY = (
         JOIN auth_user interviewer ON interviewer.id = card.interviewer_id
         WHERE card.id = ANY(%(ids)s)
     ), question AS MATERIALIZED (
-        SELECT id, "order", title, category_name, difficulty
+        SELECT id, "order",
+            {_SAFE.format("title")} AS title,
+            {_SAFE.format("category_name")} AS category,
+            {_SAFE.format("difficulty")} AS difficulty
         FROM interviews_sessionquestion
         WHERE session_id IN (SELECT session_id FROM card)
     ), amended AS MATERIALIZED (
         SELECT scorecard_id, record_id FROM interviews_amendment
         WHERE scorecard_id = ANY(%(ids)s)
     )
-    SELECT """  # noqa: S608 — constants only, see _CSV_CELLS
-    + ", ".join(_CSV_CELLS)
-    + """
+    SELECT card.candidate, card.position, card.session_id, card.interviewer,
+        question."order", question.title, question.category, question.difficulty,
+        record.score,
+        {_FLAG.format("record.not_assessed")},
+        {_FLAG.format("record.follow_up_asked")},
+        {_FLAG.format("record.skipped")},
+        {_SAFE.format("record.notes")},
+        card.recommendation, card.summary, card.submitted_at,
+        {_AMENDED}
     FROM interviews_questionrecord record
     JOIN card ON card.id = record.scorecard_id
     JOIN question ON question.id = record.session_question_id
     WHERE record.scorecard_id = ANY(%(ids)s)
     ORDER BY card.session_id, card.id, question."order"
-    ) TO STDOUT WITH (FORMAT csv)"""
-)
+    ) TO STDOUT WITH (FORMAT csv)"""  # noqa: S608 — constants only, see above
 
 
 def csv_chunks(scorecards: QuerySet[Scorecard]) -> Iterator[bytes]:
