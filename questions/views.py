@@ -58,6 +58,9 @@ class BankRow(NamedTuple):
     difficulty: str
     difficulty_label: str
     tags: list[str]
+    # The tag chips, escaped and joined here: a loop per row was a third of the list's
+    # rendering time.
+    tags_html: SafeString
 
 
 DIFFICULTY_LABELS = dict(Difficulty.choices)
@@ -127,6 +130,9 @@ def bank_page(
             difficulty,
             DIFFICULTY_LABELS[difficulty],
             tags,
+            mark_safe(  # noqa: S308 — every tag is escaped
+                "".join(f'<span class="tag">{escape(tag)}</span>' for tag in tags)
+            ),
         )
         for slug, title, category_id, difficulty, tags, _total in rows
     ]
