@@ -176,7 +176,15 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @role_required
 def question_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    # The page shows the rendered HTML, not the markdown it came from.
     question = get_object_or_404(
-        Question.objects.published().with_category().prefetch_related("anchors"), slug=slug
+        Question.objects.published()
+        .with_category()
+        .defer("prompt", "answer", "follow_up", "search_text"),
+        slug=slug,
     )
-    return TemplateResponse(request, "questions/detail.html", {"question": question})
+    # Two columns of four rows: cheaper read as tuples than through prefetch_related.
+    anchors = list(question.anchors.order_by("level").values_list("level", "text"))
+    bank_url = reverse("questions:list")
+    context = {"question": question, "anchors": anchors, "bank_url": bank_url}
+    return TemplateResponse(request, "questions/detail.html", context)
