@@ -323,7 +323,9 @@ def _render_runner(
         "clock": _clock(session, questions, records, current, timezone.now()),
         "error": error,
         "refusal": _refusal(session, scorecard),
-        "add_form": add_form or AdHocQuestionForm(),
+        # Only a form sent back with errors or a refusal; an empty one would cost a
+        # bound field per input on every page view just to print nothing.
+        "add_form": add_form,
         "notes_max_length": settings.NOTES_MAX_LENGTH,
         "next_notes_revision": record.notes_revision + 1,
     }
