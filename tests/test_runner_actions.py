@@ -163,14 +163,20 @@ def test_an_ad_hoc_question_can_be_saved_to_the_bank_as_a_draft(client_for, inte
 
 
 def test_an_ad_hoc_question_needs_a_title_and_a_prompt(client_for, interviewer, session):
-    response = client_for(interviewer).post(
-        url("runner_add_question", session), {"title": "", "prompt": "", "minutes": "999"}
+    client = client_for(interviewer)
+    assert '<details class="add-question">' in client.get(url("runner", session)).content.decode()
+    response = client.post(
+        url("runner_add_question", session),
+        {"title": "Rate limiter", "prompt": "", "minutes": "999"},
     )
     assert response.status_code == 400
     html = response.content.decode()
     assert "The question was not added: see the form below." in html
     assert "This field is required." in html
     assert '<details class="add-question" open>' in html
+    # What was typed stays in the form; only the bad fields are marked.
+    assert 'id="adhoc-title" maxlength="200" required value="Rate limiter">' in html
+    assert 'id="adhoc-prompt" rows="3" maxlength="10000" required aria-invalid="true"' in html
     assert session.questions.count() == 5
 
 
