@@ -139,6 +139,9 @@ DATABASES = {
         **_connection,
         # A fresh connection per request cost about 4x throughput when measured here.
         "CONN_MAX_AGE": envint("CONN_MAX_AGE", 600),
+        # Kept on: the `SELECT 1` it sends before a request's first query cost ~0.1 ms of
+        # app CPU and ~0.16 ms wall (about 1% of a runner page, 3% of the bare view), and
+        # without it every worker's first request after a database restart fails.
         "CONN_HEALTH_CHECKS": True,
         # A readiness probe must fail fast when the database host does not answer.
         "OPTIONS": {
