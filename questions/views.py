@@ -102,7 +102,8 @@ def bank_page(
     """The requested page of the bank as BankRows, counted and fetched in one query.
 
     A window count rides on the page query, so the total costs no second round trip; a
-    page past the end (or below 1) shows the last page, as Paginator.get_page does.
+    page past the end shows the last page, as Paginator.get_page does, and a malformed
+    or non-positive one the first.
     Rows are tuples, not models: building 25 models with their categories cost more
     than the query, and the category names come from the list the filter form needs.
     """
@@ -126,7 +127,7 @@ def bank_page(
             f"{base_url}{slug}/",
             slug,
             title,
-            category_names[category_id],
+            category_names.get(category_id, ""),  # a category newer than the list
             difficulty,
             DIFFICULTY_LABELS[difficulty],
             tags,
