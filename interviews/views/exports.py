@@ -137,7 +137,9 @@ def csv_chunks(scorecards: QuerySet[Scorecard]) -> Iterator[bytes]:
     the app. Which scorecards are exported is still decided by the caller (through
     interviews.access); the COPY only reads their rows. COPY quotes exactly as Python's
     csv module does (on , " CR LF) and ends a row with LF, so each row's LF becomes CRLF.
-    The COPY does not pass through Django's cursor wrapper, so query counters miss it.
+    The COPY does not pass through Django's cursor wrapper, so query counters miss it,
+    and its ids are bound client-side (Django's default ClientCursor): COPY takes no
+    server-side parameters.
     """
     ids = list(scorecards.order_by().values_list("pk", flat=True))
     buffer = bytearray()
