@@ -11,23 +11,47 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from interviews.models import InterviewSession, Position, Scorecard
+from interviews.models import Candidate, InterviewSession, Position, Scorecard
+from interviews.sql import instance_from_row, select_list
 from intervy.roles import is_admin, is_hiring_manager
 
 
 def session_for_panelist(user: Any, session_id: int) -> tuple[InterviewSession, Scorecard]:
     """The session and the user's own scorecard on it; 404 unless the user is on the panel."""
-    scorecard = (
-        Scorecard.objects.select_related("session__candidate", "session__position")
-        .filter(session_id=session_id, interviewer_id=user.pk)
-        .first()
-    )
-    if scorecard is None:
+    # Hand-written SQL: on every runner and scorecard request, compiling this ORM query
+    # (select_related two levels, first() ordering through the session) cost ~2 ms of
+    # CPU against ~0.1 ms for PostgreSQL to answer it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT {select_list(Scorecard, "c")}, {select_list(InterviewSession, "s")},
+                   {select_list(Candidate, "k")}, {select_list(Position, "p")}
+              FROM interviews_scorecard c
+              JOIN interviews_interviewsession s ON s.id = c.session_id
+              JOIN interviews_candidate k ON k.id = s.candidate_id
+              JOIN interviews_position p ON p.id = s.position_id
+             WHERE c.session_id = %s AND c.interviewer_id = %s
+            """,  # noqa: S608 (model column names, no input)
+            [session_id, user.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
         raise Http404("No such interview session.")
-    return scorecard.session, scorecard
+    card_end = len(Scorecard._meta.concrete_fields)
+    session_end = card_end + len(InterviewSession._meta.concrete_fields)
+    candidate_end = session_end + len(Candidate._meta.concrete_fields)
+    scorecard = instance_from_row(Scorecard, row[:card_end])
+    session = instance_from_row(InterviewSession, row[card_end:session_end])
+    candidate = instance_from_row(Candidate, row[session_end:candidate_end])
+    InterviewSession._meta.get_field("candidate").set_cached_value(session, candidate)
+    position = instance_from_row(Position, row[candidate_end:])
+    InterviewSession._meta.get_field("position").set_cached_value(session, position)
+    Scorecard._meta.get_field("session").set_cached_value(scorecard, session)
+    return session, scorecard
 
 
 def positions_for_manager(user: Any) -> QuerySet[Position]:

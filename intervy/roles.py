@@ -5,6 +5,7 @@ Roles are Django groups ("Interviewers", "Hiring managers"); admins are staff us
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 INTERVIEWERS = "Interviewers"
 HIRING_MANAGERS = "Hiring managers"
@@ -64,23 +66,45 @@ hiring_manager_required = _requires(is_hiring_manager)
 admin_required = _requires(is_admin)
 
 
+class Roles:
+    """Role flags for the navigation, computed only if a template reads them."""
+
+    __slots__ = ("_user",)
+
+    def __init__(self, user: Any) -> None:
+        self._user = user
+
+    @property
+    def admin(self) -> bool:
+        return is_admin(self._user)
+
+    @property
+    def interviewer(self) -> bool:
+        return is_interviewer(self._user)
+
+    @property
+    def hiring_manager(self) -> bool:
+        return is_hiring_manager(self._user)
+
+
+@functools.cache
+def navigation_urls() -> dict[str, str]:
+    """The navigation's links, reversed once per process: they never change while it runs."""
+    names = {
+        "home": "interviews:home",
+        "bank": "questions:list",
+        "positions": "interviews:position_list",
+        "templates": "interviews:template_list",
+        "schedule": "interviews:session_new",
+        "admin": "admin:index",
+        "logout": "logout",
+    }
+    return {key: reverse(name) for key, name in names.items()}
+
+
 def roles_context(request: HttpRequest) -> dict[str, Any]:
-    """Lazy role flags for the navigation; evaluated only if a template reads them."""
+    """The role flags and navigation links every page's header uses."""
     user = getattr(request, "user", None)
     if user is None:
-        return {}
-
-    class Roles:
-        @property
-        def admin(self) -> bool:
-            return is_admin(user)
-
-        @property
-        def interviewer(self) -> bool:
-            return is_interviewer(user)
-
-        @property
-        def hiring_manager(self) -> bool:
-            return is_hiring_manager(user)
-
-    return {"roles": Roles()}
+        return {"nav": navigation_urls()}
+    return {"roles": Roles(user), "nav": navigation_urls()}
