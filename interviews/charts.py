@@ -26,6 +26,8 @@ BAR_WIDTH = 22
 GROUP_GAP = 28
 LABEL_SPACE = 46
 LABEL_CHARS = 18
+# Wide enough for a label of LABEL_CHARS at 11px, so neighbouring labels never overlap.
+MIN_GROUP_WIDTH = 112
 LEGEND_COLUMN = 180
 
 
@@ -61,7 +63,8 @@ def grouped_bar_chart(
     series: Sequence[Series],
 ) -> SafeString:
     """Grouped bars on a 0–4 scale: one group per (key, label), one bar per series."""
-    group_width = max(1, len(series)) * BAR_WIDTH + GROUP_GAP
+    bars_width = max(1, len(series)) * BAR_WIDTH
+    group_width = max(bars_width + GROUP_GAP, MIN_GROUP_WIDTH)
     plot_width = max(1, len(groups)) * group_width
     legend_width = min(3, len(series)) * LEGEND_COLUMN
     width = LEFT + max(plot_width, legend_width) + 10
@@ -101,7 +104,7 @@ def grouped_bar_chart(
             )
         )
     for group_index, (key, label) in enumerate(groups):
-        group_x = LEFT + group_index * group_width + GROUP_GAP / 2
+        group_x = LEFT + group_index * group_width + (group_width - bars_width) / 2
         for series_index, one in enumerate(series):
             x = group_x + series_index * BAR_WIDTH
             value = one.values.get(key)

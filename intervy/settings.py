@@ -147,6 +147,14 @@ DATABASES = {
         "OPTIONS": {
             "application_name": "intervy",
             "connect_timeout": envint("DB_CONNECT_TIMEOUT", 5),
+            # PostgreSQL's default random_page_cost (4) models spinning disks; on SSD storage
+            # it made the planner read the whole sessions table for an interviewer's home
+            # page rather than walk the index (EXPLAIN at benchmark size). Empty = server's.
+            **(
+                {"options": f"-c random_page_cost={os.environ.get('PG_RANDOM_PAGE_COST', '1.1')}"}
+                if os.environ.get("PG_RANDOM_PAGE_COST", "1.1")
+                else {}
+            ),
         },
         "TEST": {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_intervy")},
     }
