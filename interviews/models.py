@@ -329,20 +329,6 @@ class SessionQuestion(models.Model):
     def anchor(self, level: int) -> str:
         return self.anchors.get(str(level), "")
 
-    @classmethod
-    def by_order(cls, *, session_id: int, order: int) -> SessionQuestion | None:
-        """The session's question number `order`, or None; the runner's per-request lookup."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                SELECT {select_list(cls)} FROM interviews_sessionquestion
-                 WHERE session_id = %s AND "order" = %s
-                """,  # noqa: S608 (model column names, no input)
-                [session_id, order],
-            )
-            row = cursor.fetchone()
-        return instance_from_row(cls, row) if row is not None else None
-
 
 class Recommendation(models.TextChoices):
     STRONG_NO = "strong_no", "Strong no"

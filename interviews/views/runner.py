@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from interviews.access import session_for_panelist
+from interviews.access import question_for_panelist, session_for_panelist
 from interviews.forms_runner import NOT_ASSESSED, AdHocQuestionForm, NotesForm, ScoreForm
 from interviews.models import (
     AlreadyAssessed,
@@ -362,11 +362,13 @@ def _panel(request: HtmxHttpRequest, session_id: int) -> tuple[InterviewSession,
     return session_for_panelist(request.user, session_id)
 
 
-def _question_or_404(session: InterviewSession, order: int) -> SessionQuestion:
-    question = SessionQuestion.by_order(session_id=session.pk, order=order)
-    if question is None:
-        raise Http404(f"This interview has no question {order}.")
-    return question
+def _panel_question(
+    request: HtmxHttpRequest, session_id: int, order: int
+) -> tuple[InterviewSession, Scorecard, SessionQuestion]:
+    """As _panel, with the question `order` read in the same query (404 if none)."""
+    if not is_interviewer(request.user):
+        raise Http404("No such interview session.")
+    return question_for_panelist(request.user, session_id, order)
 
 
 def _refuse(
@@ -465,8 +467,7 @@ def start(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def score(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
-    session, scorecard = _panel(request, session_id)
-    question = _question_or_404(session, order)
+    session, scorecard, question = _panel_question(request, session_id, order)
     refusal = _refusal(session, scorecard)
     if refusal:
         return _refuse(request, session, scorecard, question, refusal, 409)
@@ -492,8 +493,7 @@ def score(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
 @require_POST
 @login_required
 def follow_up(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
-    session, scorecard = _panel(request, session_id)
-    question = _question_or_404(session, order)
+    session, scorecard, question = _panel_question(request, session_id, order)
     refusal = _refusal(session, scorecard)
     if refusal:
         return _refuse(request, session, scorecard, question, refusal, 409)
@@ -512,8 +512,7 @@ def follow_up(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResp
 @require_POST
 @login_required
 def skip(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
-    session, scorecard = _panel(request, session_id)
-    question = _question_or_404(session, order)
+    session, scorecard, question = _panel_question(request, session_id, order)
     refusal = _refusal(session, scorecard)
     if refusal:
         return _refuse(request, session, scorecard, question, refusal, 409)
@@ -535,8 +534,7 @@ def notes(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
     A stale revision is not an error: its text was superseded by a newer save, so the
     reply says `saved: false` with the current revision and the script moves on.
     """
-    session, scorecard = _panel(request, session_id)
-    question = _question_or_404(session, order)
+    session, scorecard, question = _panel_question(request, session_id, order)
     as_json = _wants_json(request)
     refusal = _refusal(session, scorecard)
     form = NotesForm(request.POST)
