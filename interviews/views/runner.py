@@ -490,40 +490,53 @@ def score(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
     )
 
 
-@require_POST
-@login_required
-def follow_up(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
+def _toggle(
+    request: HtmxHttpRequest,
+    session_id: int,
+    order: int,
+    flip: Callable[..., QuestionRecord],
+    said: Callable[[QuestionRecord], str],
+) -> HttpResponse:
+    """A flag flipped by one locking, auditing statement; refused once nothing may change."""
     session, scorecard, question = _panel_question(request, session_id, order)
     refusal = _refusal(session, scorecard)
     if refusal:
         return _refuse(request, session, scorecard, question, refusal, 409)
     try:
-        record = QuestionRecord.toggle_follow_up(
+        record = flip(
             scorecard_id=scorecard.pk, session_question_id=question.pk, by_id=request.user.pk
         )
-    except ScorecardLocked as locked:
-        return _refuse(request, session, scorecard, question, str(locked), 409)
-    saved = "Follow-up marked as asked" if record.follow_up_asked else "Follow-up unmarked"
-    return _state_reply(
-        request, session, scorecard, question, record, f"{saved} for question {order}."
+    except (ScorecardLocked, AlreadyAssessed) as refused:
+        return _refuse(request, session, scorecard, question, str(refused), 409)
+    return _state_reply(request, session, scorecard, question, record, said(record))
+
+
+@require_POST
+@login_required
+def follow_up(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
+    return _toggle(
+        request,
+        session_id,
+        order,
+        QuestionRecord.toggle_follow_up,
+        lambda record: (
+            ("Follow-up marked as asked" if record.follow_up_asked else "Follow-up unmarked")
+            + f" for question {order}."
+        ),
     )
 
 
 @require_POST
 @login_required
 def skip(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
-    session, scorecard, question = _panel_question(request, session_id, order)
-    refusal = _refusal(session, scorecard)
-    if refusal:
-        return _refuse(request, session, scorecard, question, refusal, 409)
-    try:
-        record = QuestionRecord.toggle_skipped(
-            scorecard_id=scorecard.pk, session_question_id=question.pk, by_id=request.user.pk
-        )
-    except (ScorecardLocked, AlreadyAssessed) as refused:
-        return _refuse(request, session, scorecard, question, str(refused), 409)
-    saved = f"Question {order} skipped." if record.skipped else f"Question {order} un-skipped."
-    return _state_reply(request, session, scorecard, question, record, saved)
+    """Skip, or un-skip; a question with a score or "not assessed" cannot be skipped."""
+    return _toggle(
+        request,
+        session_id,
+        order,
+        QuestionRecord.toggle_skipped,
+        lambda record: f"Question {order} {'skipped' if record.skipped else 'un-skipped'}.",
+    )
 
 
 @require_POST
