@@ -534,6 +534,14 @@ def builder_page(role_groups, page, live_server, interviewer):
     return open_builder
 
 
+def wait_until_settled(page, selector):
+    """htmx puts new content (and focus) in place at swap time but wires its forms up
+    only when it settles, 20 ms later; an Enter in between would post natively."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(f"{selector}.htmx-settling")).to_have_count(0)
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_keyboard_reorder_keeps_focus_on_the_moved_question(builder_page):
@@ -547,6 +555,7 @@ def test_keyboard_reorder_keeps_focus_on_the_moved_question(builder_page):
     page.keyboard.press("Enter")
     expect(page.locator(".template-item .item-title").first).to_have_text(b)
     expect(page.locator(f"#move-down-{first.pk}")).to_be_focused()
+    wait_until_settled(page, "#template-questions")
     page.keyboard.press("Enter")
     expect(page.locator(".template-item .item-title").last).to_have_text(a)
     # Now last, its "Move down" is disabled: focus moves to its "Move up".
@@ -565,6 +574,7 @@ def test_adding_from_the_bank_by_keyboard_updates_list_coverage_and_marks(builde
     page = builder_page(template)
     page.get_by_label("Search").fill(extra.title)
     expect(page.locator("#bank-results .bank-item")).to_have_count(1)
+    wait_until_settled(page, "#bank-results")
     page.focus(f"#add-{extra.pk}")
     page.keyboard.press("Enter")
     expect(page.locator(".template-item .item-title").last).to_have_text(extra.title)
