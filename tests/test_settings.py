@@ -77,3 +77,27 @@ def test_development_serves_static_files_without_collectstatic(client):
     response = client.get("/static/css/base.css")
     assert response.status_code == 200
     assert b".auth-card" in b"".join(response.streaming_content)
+
+
+def test_a_query_sent_five_times_is_prepared_once(db):
+    """Planning was most of a request's database time: repeated queries are prepared."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    for _ in range(6):
+        list(User.objects.filter(username="nobody-at-all"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("nobody-at-all" not in s and '"auth_user"' in s for s in prepared)
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler():
+    options = run_json(
+        "from django.conf import settings as s\n"
+        "import json\n"
+        "print(json.dumps(s.DATABASES['default']['OPTIONS'], default=str))",
+        production_env(DB_PREPARED_STATEMENTS="0"),
+    )
+    assert "prepare_threshold" not in options
+    assert "server_side_binding" not in options
