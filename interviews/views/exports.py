@@ -67,9 +67,10 @@ def exported_session_scorecards(user: Any, session_id: int) -> QuerySet[Scorecar
 
 
 # A text cell in SQL. A spreadsheet runs a cell that starts with = + - @ tab or CR as a
-# formula (CSV injection), so such a cell gets a leading '. And '' becomes NULL, because
-# COPY writes NULL as an empty cell but quotes '' as "".
-_SAFE = "NULLIF(CASE WHEN left({0}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || {0} ELSE {0} END, '')"  # noqa: E501
+# formula (CSV injection), so such a cell gets a leading ' (the first character's code
+# point is compared: = 61, + 43, - 45, @ 64, tab 9, CR 13; cheaper than comparing text).
+# And '' becomes NULL, because COPY writes NULL as an empty cell but quotes '' as "".
+_SAFE = "NULLIF(CASE WHEN ascii({0}) IN (61, 43, 45, 64, 9, 13) THEN '''' || {0} ELSE {0} END, '')"
 _FLAG = "CASE WHEN {0} THEN 'true' ELSE 'false' END"
 # datetime.isoformat() of a UTC timestamp: microseconds only when there are some.
 _ISOFORMAT = (
@@ -83,9 +84,11 @@ _AMENDED = _FLAG.format(
 )
 # The COPY that writes the rows of CSV_COLUMNS. The scorecards (with their session's
 # names) and their sessions' questions are read first, with their cells computed once
-# per scorecard or question rather than once per row; each record then joins two small
-# in-memory sets instead of probing five tables. Every piece of SQL is a constant of
-# this module: the only input, the scorecard ids, is a bound parameter.
+# per scorecard or question rather than once per row; each scorecard's records are then
+# read through the scorecard index and joined to the questions in memory (hashing the
+# records instead cost a fifth more, 500 scorecards at benchmark size). Every piece of
+# SQL is a constant of this module: the only input, the scorecard ids, is a bound
+# parameter.
 CSV_COPY = f"""COPY (
     WITH card AS MATERIALIZED (
         SELECT card.id, card.session_id,
@@ -121,10 +124,9 @@ CSV_COPY = f"""COPY (
         {_SAFE.format("record.notes")},
         card.recommendation, card.summary, card.submitted_at,
         {_AMENDED}
-    FROM interviews_questionrecord record
-    JOIN card ON card.id = record.scorecard_id
+    FROM card
+    JOIN interviews_questionrecord record ON record.scorecard_id = card.id
     JOIN question ON question.id = record.session_question_id
-    WHERE record.scorecard_id = ANY(%(ids)s)
     ORDER BY card.session_id, card.id, question."order"
     ) TO STDOUT WITH (FORMAT csv)"""  # noqa: S608 — constants only, see above
 
@@ -138,7 +140,7 @@ def csv_chunks(scorecards: QuerySet[Scorecard]) -> Iterator[bytes]:
     interviews.access); the COPY only reads their rows. COPY quotes exactly as Python's
     csv module does (on , " CR LF) and ends a row with LF, so each row's LF becomes CRLF.
     The COPY does not pass through Django's cursor wrapper, so query counters miss it,
-    and its ids are bound client-side (Django's default ClientCursor): COPY takes no
+    and psycopg merges its ids into the statement client-side: COPY takes no
     server-side parameters.
     """
     ids = list(scorecards.order_by().values_list("pk", flat=True))
