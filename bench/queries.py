@@ -15,8 +15,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
+from interviews.access import visible_scorecards_for_position
 from interviews.models import (
     InterviewSession,
+    Position,
     QuestionRecord,
     Scorecard,
     SessionQuestion,
@@ -59,10 +61,13 @@ def list_page_queries(fixtures: dict[str, Any]) -> dict[str, QuerySet]:
         .select_related("candidate")
         .order_by("-scheduled_at", "-id")
     )
-    # The export and the review pages: a position's submitted scorecards, then their records.
+    # The export and the review pages: a position's submitted scorecards as its hiring
+    # manager sees them (the blind-review door itself), then their records.
+    position = Position.objects.select_related("hiring_manager").get(pk=export_position)
+    manager = position.hiring_manager
     position_scorecards = (
-        Scorecard.objects.submitted()
-        .filter(session__position_id=export_position)
+        visible_scorecards_for_position(manager, position)
+        .submitted()
         .select_related("session__candidate", "interviewer")
         .order_by("session__scheduled_at", "id")
     )
