@@ -14,8 +14,9 @@ from typing import Any
 from django.db import connection, models
 
 
+@functools.cache
 def select_list(model: type[models.Model], table: str = "") -> str:
-    """The model's columns, in field order, for a SELECT or RETURNING list."""
+    """The model's columns, in field order, for a SELECT or RETURNING list (built once)."""
     prefix = f"{table}." if table else ""
     quote = connection.ops.quote_name
     return ", ".join(prefix + quote(field.column) for field in model._meta.concrete_fields)

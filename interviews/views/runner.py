@@ -8,6 +8,7 @@ Notes answer the autosave script with JSON and a plain form with a redirect.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,8 +19,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -182,48 +184,80 @@ def _clock(
 
 
 def _question_url(session_id: int, order: int) -> str:
-    return reverse("interviews:runner_question", args=[session_id, order])
+    return _runner_url("interviews:runner_question", session_id, order)
 
 
-# Any order no session reaches; it marks where the order goes in a reversed URL.
+# Ids no session or question reaches; they mark where the ids go in a reversed URL.
+_SESSION_SLOT = 1_900_000_001
 _ORDER_SLOT = 2_000_000_000
 
 
+@functools.cache
+def _runner_url_parts(name: str, script_prefix: str) -> tuple[str, str, str]:
+    """URL `name` reversed once with placeholder ids, split around them.
+
+    reverse() cost about 50 µs a call here, and a score reply needs five of these URLs;
+    the script prefix is part of the key because reverse() puts it in front.
+    """
+    url = reverse(name, args=[_SESSION_SLOT, _ORDER_SLOT])
+    head, _, rest = url.partition(str(_SESSION_SLOT))
+    middle, _, tail = rest.partition(str(_ORDER_SLOT))
+    return head, middle, tail
+
+
+def _runner_url(name: str, session_id: int, order: int) -> str:
+    head, middle, tail = _runner_url_parts(name, get_script_prefix())
+    return f"{head}{session_id}{middle}{order}{tail}"
+
+
 def _question_urls_by_order(session_id: int) -> Callable[[int], str]:
-    """A question-URL maker for one session: one reverse() for a whole navigator."""
-    head, slot, tail = _question_url(session_id, _ORDER_SLOT).rpartition(f"/{_ORDER_SLOT}/")
-    return lambda order: f"{head}/{order}/{tail}"
+    """A question-URL maker for one session (a whole navigator's links)."""
+    return lambda order: _question_url(session_id, order)
 
 
 def _question_urls(session_id: int, order: int) -> dict[str, str]:
     return {
-        "score": reverse("interviews:runner_score", args=[session_id, order]),
-        "notes": reverse("interviews:runner_notes", args=[session_id, order]),
-        "follow_up": reverse("interviews:runner_follow_up", args=[session_id, order]),
-        "skip": reverse("interviews:runner_skip", args=[session_id, order]),
+        "score": _runner_url("interviews:runner_score", session_id, order),
+        "notes": _runner_url("interviews:runner_notes", session_id, order),
+        "follow_up": _runner_url("interviews:runner_follow_up", session_id, order),
+        "skip": _runner_url("interviews:runner_skip", session_id, order),
     }
 
 
 def _score_choices(question: SessionQuestion, record: QuestionRecord) -> list[dict[str, Any]]:
-    # Strings ready for the attributes: the template loops over these on every render.
-    choices: list[dict[str, Any]] = [
+    """The five score buttons: each button's attributes as one ready string.
+
+    The template renders these on every score reply; one variable per attribute made
+    the buttons most of the reply's rendering time.
+    """
+    levels = [
+        (str(level), str(level), question.anchor(level) or GENERIC_ANCHORS[level], level)
+        for level in (1, 2, 3, 4)
+    ]
+    choices = [
         {
-            "value": str(level),
-            "level": str(level),
-            "anchor": question.anchor(level) or GENERIC_ANCHORS[level],
-            "pressed": "true" if record.score == level else "false",
-            "key": str(level),
+            "attrs": format_html(
+                'name="score" value="{0}" id="score-{0}" class="score score-{0}"'
+                ' aria-pressed="{1}" aria-keyshortcuts="{0}"',
+                value,
+                "true" if record.score == level else "false",
+            ),
+            "level": label,
+            "anchor": anchor,
             "not_assessed": False,
         }
-        for level in (1, 2, 3, 4)
+        for value, label, anchor, level in levels
     ]
     choices.append(
         {
-            "value": NOT_ASSESSED,
+            "attrs": format_html(
+                'name="score" value="{0}" id="score-{0}" class="score score-{0}"'
+                ' aria-pressed="{1}" aria-keyshortcuts="0"',
+                NOT_ASSESSED,
+                "true" if record.not_assessed else "false",
+            ),
             "level": "Not assessed",
             "anchor": NOT_ASSESSED_HINT,
-            "pressed": "true" if record.not_assessed else "false",
-            "key": "0",
             "not_assessed": True,
         }
     )
