@@ -10,7 +10,9 @@ Steps, each time-boxed and announced on stdout:
    persistent connections, cached templates), sync workers = cores, on a free loopback
    port, DJANGO_SETTINGS_MODULE=bench.settings, which adds the bare view /bench/bare/.
 4. Sign in through the real login form as the bench interviewer and the bench manager.
-5. For each endpoint, drive load for `--duration` seconds at 16 connections with wrk.
+5. For each endpoint, drive load for `--duration` seconds at 16 connections with wrk,
+   the bare view first and again (for half as long) after each endpoint: an endpoint's
+   ratio is against the mean of the bare runs on either side of it.
    Why wrk: it is C with a LuaJIT hook, so on a 2-core machine it takes little CPU from
    the app it measures (a Python generator would eat a core of its own to keep 16
    connections busy), it reports latency percentiles through a Lua `done()` hook, and
@@ -67,6 +69,8 @@ COMPARISON_SCORECARDS = 3  # per compared candidate: one session, three panelist
 COMPARED_CANDIDATES = 5
 
 # Issue 6, item 3.
+# The bare view's runs between endpoints last this fraction of an endpoint's run.
+BARE_CHECK_FRACTION = 0.5
 RPS_TARGETS = {"runner": 0.30, "score": 0.45, "bank_list": 0.30}
 TAIL_FACTOR = 3.0
 SLO_P99_MS = 50.0
@@ -886,20 +890,25 @@ def markdown(results: dict[str, Any]) -> str:
         f"{results['settings']['connections']} connections, "
         f"{results['settings']['duration_s']:g}s per endpoint.",
         "",
-        "| endpoint | status | req/s | p50 ms | p95 ms | p99 ms | ratio to bare | errors "
-        "| app CPU ms/req | CPU ratio to bare |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| endpoint | status | req/s | p50 ms | p95 ms | p99 ms | bare req/s around it "
+        "| ratio to bare | errors | app CPU ms/req | CPU ratio to bare |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for name, row in results["endpoints"].items():
         if "rps" in row:
+            around = (
+                " / ".join(f"{rps:.0f}" for rps in row.get("rps_runs", []))
+                if name == "bare"
+                else f"{row.get('bare_rps') or 0:.0f}"
+            )
             lines.append(
                 f"| {name} | {row['status']} | {row['rps']:.0f} | {row['p50_ms']:.1f} | "
-                f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | "
+                f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {around} | "
                 f"{row.get('ratio_to_bare') or 0:.2f} | {row['errors']} | "
                 f"{row.get('app_cpu_ms_per_request', '')} | {row.get('cpu_ratio_to_bare', '')} |"
             )
         else:
-            lines.append(f"| {name} | {row['status']}: {row.get('detail', '')} | | | | | | | | |")
+            lines.append(f"| {name} | {row['status']}: {row.get('detail', '')} | | | | | | | | | |")
     slo = results["settings"]
     lines += [
         "",
@@ -1003,33 +1012,64 @@ def main(argv: list[str] | None = None) -> int:
             "manager": sign_in(port, fixtures["manager"], fixtures["password"]),
         }
         ready: list[Prepared] = []
-        for endpoint in candidates:
+
+        def run(endpoint: Endpoint, seconds: float) -> dict[str, Any]:
             try:
                 prepared = prepare(endpoint, fixtures, identities)
             except LookupError as missing:
                 say(f"{endpoint.name}: missing (no URL named {missing})")
-                results["endpoints"][endpoint.name] = {"status": "missing", "detail": str(missing)}
-                continue
+                return {"status": "missing", "detail": str(missing)}
             before = workers_cpu_seconds(master)
-            row = measure(wrk, port, prepared, duration, args.threads, Path(workdir))
+            row = measure(wrk, port, prepared, seconds, args.threads, Path(workdir))
             if row.get("requests"):
                 # CPU the app's workers spent per request (the drain's health checks are
                 # cheap and few): unlike req/s, barely moved by other load on the machine.
                 spent = workers_cpu_seconds(master) - before
                 row["app_cpu_ms_per_request"] = round(spent * 1000 / row["requests"], 2)
-            results["endpoints"][endpoint.name] = row
             if row["status"] == "ok":
-                ready.append(prepared)
+                if endpoint.name != "bare" or not any(p.endpoint.name == "bare" for p in ready):
+                    ready.append(prepared)
             else:
                 failed.append(endpoint.name)
-        bare = results["endpoints"].get("bare", {})
-        for row in results["endpoints"].values():
-            if "rps" in row:
-                row["ratio_to_bare"] = round(row["rps"] / bare["rps"], 3) if bare else None
-            if row.get("app_cpu_ms_per_request") and bare.get("app_cpu_ms_per_request"):
+            return row
+
+        # The bare view runs first, then again after every endpoint: each endpoint's ratio
+        # is taken against the mean of the bare runs just before and just after it, so a
+        # drift of the machine's speed during the run (other tenants, CPU frequency: the
+        # bare view alone moved by ±10% from run to run here) moves both sides alike.
+        bare_endpoint = next((e for e in candidates if e.name == "bare"), None)
+        bare_runs: list[dict[str, Any]] = []
+        if bare_endpoint is not None:
+            first = run(bare_endpoint, duration)
+            results["endpoints"]["bare"] = first
+            if first.get("rps"):
+                bare_runs.append(first)
+        for endpoint in candidates:
+            if endpoint is bare_endpoint:
+                continue
+            row = run(endpoint, duration)
+            results["endpoints"][endpoint.name] = row
+            if bare_endpoint is None or "rps" not in row:
+                continue
+            after = run(bare_endpoint, duration * BARE_CHECK_FRACTION)
+            around = [bare_runs[-1]] if bare_runs else []
+            if after.get("rps"):
+                bare_runs.append(after)
+                around.append(after)
+            if not around:
+                continue
+            row["bare_rps"] = round(sum(b["rps"] for b in around) / len(around), 1)
+            row["ratio_to_bare"] = round(row["rps"] / row["bare_rps"], 3)
+            cpu = [b["app_cpu_ms_per_request"] for b in around if b.get("app_cpu_ms_per_request")]
+            if cpu and row.get("app_cpu_ms_per_request"):
                 row["cpu_ratio_to_bare"] = round(
-                    bare["app_cpu_ms_per_request"] / row["app_cpu_ms_per_request"], 3
+                    sum(cpu) / len(cpu) / row["app_cpu_ms_per_request"], 3
                 )
+        bare = results["endpoints"].get("bare", {})
+        if bare.get("rps"):
+            bare["ratio_to_bare"] = 1.0
+            bare["cpu_ratio_to_bare"] = 1.0
+            bare["rps_runs"] = [b["rps"] for b in bare_runs]
         drain(port)
         # The steady load is a day of interviews; the 10x fixtures only show how the
         # comparison and the export scale, so they stay out of the mix.
