@@ -24,6 +24,7 @@ from interviews.models import (
     SessionQuestion,
     SessionState,
 )
+from interviews.views.exports import SESSION_QUESTION_BULK
 from questions.models import Category, Question
 
 # Tables a list page must never read whole.
@@ -74,6 +75,7 @@ def list_page_queries(fixtures: dict[str, Any]) -> dict[str, QuerySet]:
     position_records = (
         QuestionRecord.objects.filter(scorecard__in=position_scorecards)
         .select_related("session_question")
+        .defer(*(f"session_question__{name}" for name in SESSION_QUESTION_BULK))
         .order_by("scorecard_id", "session_question__order")
     )
     # interviews/views/review.py: the compared candidates' submitted records.

@@ -11,8 +11,8 @@ Steps, each time-boxed and announced on stdout:
    port, DJANGO_SETTINGS_MODULE=bench.settings, which adds the bare view /bench/bare/.
 4. Sign in through the real login form as the bench interviewer and the bench manager.
 5. For each endpoint, drive load for `--duration` seconds at 16 connections with wrk,
-   the bare view first and again (for half as long) after each endpoint: an endpoint's
-   ratio is against the mean of the bare runs on either side of it.
+   the bare view first and again after each endpoint (runs of the same length): an
+   endpoint's ratio is against the mean of the bare runs on either side of it.
    Why wrk: it is C with a LuaJIT hook, so on a 2-core machine it takes little CPU from
    the app it measures (a Python generator would eat a core of its own to keep 16
    connections busy), it reports latency percentiles through a Lua `done()` hook, and
@@ -69,8 +69,6 @@ COMPARISON_SCORECARDS = 3  # per compared candidate: one session, three panelist
 COMPARED_CANDIDATES = 5
 
 # Issue 6, item 3.
-# The bare view's runs between endpoints last this fraction of an endpoint's run.
-BARE_CHECK_FRACTION = 0.5
 RPS_TARGETS = {"runner": 0.30, "score": 0.45, "bank_list": 0.30}
 TAIL_FACTOR = 3.0
 SLO_P99_MS = 50.0
@@ -1051,7 +1049,7 @@ def main(argv: list[str] | None = None) -> int:
             results["endpoints"][endpoint.name] = row
             if bare_endpoint is None or "rps" not in row:
                 continue
-            after = run(bare_endpoint, duration * BARE_CHECK_FRACTION)
+            after = run(bare_endpoint, duration)
             around = [bare_runs[-1]] if bare_runs else []
             if after.get("rps"):
                 bare_runs.append(after)

@@ -217,3 +217,37 @@ def test_the_position_csv_costs_the_same_queries_for_1_and_20_scorecards(
         assert len(exported) == expected_rows
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_position_json_costs_the_same_queries_for_1_and_20_scorecards(
+    client_for, manager, django_assert_max_num_queries
+):
+    panelists = [make_user(f"panelist{n}", group="Interviewers") for n in range(4)]
+    small = make_position(manager, title="Small")
+    finish(card_of(make_session(panel=panelists[:1], position=small), panelists[0]))
+    large = make_position(manager, title="Large")
+    for _ in range(5):
+        session = make_session(panel=panelists, position=large)
+        for panelist in panelists:
+            finish(card_of(session, panelist))
+    amend_scorecard(
+        scorecard=card_of(session, panelists[0]),
+        by=panelists[0],
+        field="score",
+        record=records_of(card_of(session, panelists[0]))[0],
+        new_value="2",
+        reason="Misclicked",
+    )
+    client = client_for(manager)
+    counts = []
+    for position, expected_cards in ((small, 1), (large, 20)):
+        url = reverse("interviews:position_export_json", args=[position.pk])
+        client.get(url)
+        # The user, the position; the scorecards, their records with their questions,
+        # their amendments.
+        with django_assert_max_num_queries(5) as captured:
+            document = client.get(url).json()
+        assert len(document["scorecards"]) == expected_cards
+        assert all(len(card["questions"]) == 5 for card in document["scorecards"])
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]

@@ -32,6 +32,17 @@ from intervy.roles import hiring_manager_required, role_required
 EXPORT_FORMAT = "intervy.scorecards"
 EXPORT_VERSION = 1
 CSV_CHUNK_BYTES = 64 * 1024
+# Columns of SessionQuestion an export never reads: the question's text, as written and
+# rendered, and its anchors.
+SESSION_QUESTION_BULK = (
+    "prompt",
+    "prompt_html",
+    "answer",
+    "answer_html",
+    "follow_up",
+    "follow_up_html",
+    "anchors",
+)
 CSV_COLUMNS = (
     "candidate",
     "position",
@@ -174,6 +185,9 @@ def export_document(scope: str, scope_id: int, scorecards: QuerySet[Scorecard]) 
     for record in (
         QuestionRecord.objects.filter(scorecard_id__in=ids)
         .select_related("session_question")
+        # The question's text and rendered markdown stay behind: sorting thousands of
+        # rows with them spilled to disk (500 scorecards: 9.5 MB, 50 ms).
+        .defer(*(f"session_question__{name}" for name in SESSION_QUESTION_BULK))
         .order_by("session_question__order")
     ):
         records[record.scorecard_id].append(record)
