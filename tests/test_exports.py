@@ -194,9 +194,9 @@ def test_who_may_export_a_position(client_for, session, manager, other_manager, 
         assert client_for(interviewer).get(url).status_code == 403
 
 
-def test_the_position_csv_costs_the_same_queries_for_1_and_20_scorecards(
-    client_for, manager, django_assert_max_num_queries
-):
+@pytest.fixture
+def small_and_large(manager):
+    """A position with 1 submitted scorecard and one with 20 (5 sessions × 4), one amended."""
     panelists = [make_user(f"panelist{n}", group="Interviewers") for n in range(4)]
     small = make_position(manager, title="Small")
     finish(card_of(make_session(panel=panelists[:1], position=small), panelists[0]))
@@ -205,49 +205,43 @@ def test_the_position_csv_costs_the_same_queries_for_1_and_20_scorecards(
         session = make_session(panel=panelists, position=large)
         for panelist in panelists:
             finish(card_of(session, panelist))
-    client = client_for(manager)
-    counts = []
-    for position, expected_rows in ((small, 5), (large, 100)):
-        url = reverse("interviews:position_export_csv", args=[position.pk])
-        client.get(url)
-        # The user, the position, the visible scorecards' ids; then one COPY writes the
-        # rows, which Django's query counter does not see.
-        with django_assert_max_num_queries(3) as captured:
-            exported = rows(client.get(url))
-        assert len(exported) == expected_rows
-        counts.append(len(captured.captured_queries))
-    assert counts[0] == counts[1]
-
-
-def test_the_position_json_costs_the_same_queries_for_1_and_20_scorecards(
-    client_for, manager, django_assert_max_num_queries
-):
-    panelists = [make_user(f"panelist{n}", group="Interviewers") for n in range(4)]
-    small = make_position(manager, title="Small")
-    finish(card_of(make_session(panel=panelists[:1], position=small), panelists[0]))
-    large = make_position(manager, title="Large")
-    for _ in range(5):
-        session = make_session(panel=panelists, position=large)
-        for panelist in panelists:
-            finish(card_of(session, panelist))
+    card = card_of(session, panelists[0])
     amend_scorecard(
-        scorecard=card_of(session, panelists[0]),
+        scorecard=card,
         by=panelists[0],
         field="score",
-        record=records_of(card_of(session, panelists[0]))[0],
+        record=records_of(card)[0],
         new_value="2",
         reason="Misclicked",
     )
+    return small, large
+
+
+def questions_in_json(response) -> int:
+    return sum(len(card["questions"]) for card in response.json()["scorecards"])
+
+
+@pytest.mark.parametrize(
+    ("name", "budget", "exported_rows"),
+    [
+        # The user, the position, the visible scorecards' ids; then one COPY writes the
+        # rows, which Django's query counter does not see.
+        ("position_export_csv", 3, lambda response: len(rows(response))),
+        # The user, the position; the scorecards, their records with their questions
+        # (their text left behind), their amendments.
+        ("position_export_json", 5, questions_in_json),
+    ],
+)
+def test_a_position_export_costs_the_same_queries_for_1_and_20_scorecards(
+    client_for, manager, small_and_large, django_assert_max_num_queries, name, budget, exported_rows
+):
+    small, large = small_and_large
     client = client_for(manager)
     counts = []
-    for position, expected_cards in ((small, 1), (large, 20)):
-        url = reverse("interviews:position_export_json", args=[position.pk])
+    for position, expected_rows in ((small, 5), (large, 100)):
+        url = reverse(f"interviews:{name}", args=[position.pk])
         client.get(url)
-        # The user, the position; the scorecards, their records with their questions,
-        # their amendments.
-        with django_assert_max_num_queries(5) as captured:
-            document = client.get(url).json()
-        assert len(document["scorecards"]) == expected_cards
-        assert all(len(card["questions"]) == 5 for card in document["scorecards"])
+        with django_assert_max_num_queries(budget) as captured:
+            assert exported_rows(client.get(url)) == expected_rows
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
