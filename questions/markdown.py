@@ -6,9 +6,11 @@ never per request.
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 import nh3
+from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -90,6 +92,21 @@ def render_markdown(source: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+# A scoring anchor is one line: code spans and emphasis, nothing that breaks the line.
+_INLINE_TAGS = {"code", "em", "strong"}
+
+
+@functools.lru_cache(maxsize=8192)
+def render_inline_markdown(source: str) -> SafeString:
+    """One line of markdown (a rubric anchor) as safe inline HTML: `code`, *em*, **strong**.
+
+    Anchors are shown on every score reply, so each distinct text is rendered once per
+    process; the bank's anchors number in the thousands at most.
+    """
+    html = _MD.renderInline((source or "").strip())
+    return mark_safe(nh3.clean(html, tags=_INLINE_TAGS, attributes={}))  # noqa: S308 — sanitized
 
 
 def pygments_css() -> str:

@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from intervy.http import HtmxHttpRequest
 from intervy.roles import role_required
 from questions.forms import BankFilterForm
+from questions.markdown import render_inline_markdown
 from questions.models import Category, Difficulty, Question
 
 PAGE_SIZE = 25
@@ -185,7 +186,10 @@ def question_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     # Two columns of four rows: cheaper read as tuples than through prefetch_related.
-    anchors = list(question.anchors.order_by("level").values_list("level", "text"))
+    anchors = [
+        (level, render_inline_markdown(text))
+        for level, text in question.anchors.order_by("level").values_list("level", "text")
+    ]
     bank_url = reverse("questions:list")
     context = {"question": question, "anchors": anchors, "bank_url": bank_url}
     return TemplateResponse(request, "questions/detail.html", context)

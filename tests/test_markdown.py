@@ -9,9 +9,10 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from questions.markdown import pygments_css, render_markdown
+from questions.markdown import pygments_css, render_inline_markdown, render_markdown
 from questions.models import Question
-from tests.factories import make_question
+from tests.factories import make_position, make_question, make_session, make_template
+from tests.scorecard_data import card_of, score
 
 HOSTILE = (
     "Try <script>alert(1)</script> and [x](javascript:alert(1)) and "
@@ -112,3 +113,48 @@ def test_pages_show_the_stored_html_without_rendering(client_for, interviewer, m
     html = client_for(interviewer).get(reverse("questions:detail", args=[question.slug]))
     assert "Stored <em>prompt</em>" in html.content.decode()
     assert calls == []
+
+
+# --- rubric anchors: one line of inline markdown -------------------------------------------
+
+ANCHOR = (
+    "Explains `INNER JOIN` but *not* **LEFT** <img src=x onerror=alert(1)><script>alert(1)</script>"
+)
+ANCHOR_HTML = "Explains <code>INNER JOIN</code> but <em>not</em> <strong>LEFT</strong>"
+
+
+def test_an_anchor_renders_code_and_emphasis_and_nothing_else():
+    html = render_inline_markdown(ANCHOR + "\n")
+    assert html.startswith(ANCHOR_HTML)
+    assert_inert(html)
+    assert "&lt;script&gt;" in html
+    for source in ("# Not a heading", "- not a list", "[link](https://example.com)"):
+        assert "<h1" not in render_inline_markdown(source)
+        assert "<li" not in render_inline_markdown(source)
+        assert "<a" not in render_inline_markdown(source)
+
+
+def test_anchors_show_their_code_spans_on_the_detail_runner_and_scorecard_pages(
+    client_for, interviewer, manager
+):
+    question = make_question()
+    question.anchors.filter(level=3).update(text=ANCHOR)
+    session = make_session(
+        panel=[interviewer],
+        position=make_position(manager),
+        template=make_template(questions=[question]),
+    )
+    client = client_for(interviewer)
+    card = card_of(session, interviewer)
+    score(card, [3])
+    pages = {
+        "detail": client.get(reverse("questions:detail", args=[question.slug])),
+        "runner": client.get(reverse("interviews:runner_question", args=[session.pk, 1])),
+        "scorecard": client.get(reverse("interviews:scorecard", args=[session.pk])),
+    }
+    for name, response in pages.items():
+        html = response.content.decode()
+        assert response.status_code == 200, name
+        assert ANCHOR_HTML in html, name
+        assert "`INNER JOIN`" not in html, name
+        assert_inert(html)

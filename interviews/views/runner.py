@@ -40,6 +40,7 @@ from interviews.models import (
 from interviews.services import start_session
 from intervy.http import HtmxHttpRequest
 from intervy.roles import is_interviewer
+from questions.markdown import render_inline_markdown
 
 # Shown on the score buttons of a question that has no anchors of its own (ad-hoc ones).
 GENERIC_ANCHORS = {
@@ -231,7 +232,12 @@ def _score_choices(question: SessionQuestion, record: QuestionRecord) -> list[di
     the buttons most of the reply's rendering time.
     """
     levels = [
-        (str(level), str(level), question.anchor(level) or GENERIC_ANCHORS[level], level)
+        (
+            str(level),
+            str(level),
+            render_inline_markdown(question.anchor(level) or GENERIC_ANCHORS[level]),
+            level,
+        )
         for level in (1, 2, 3, 4)
     ]
     choices = [

@@ -35,6 +35,7 @@ from interviews.models import (
 from interviews.services import amend_scorecard, save_scorecard_draft, submit_scorecard
 from intervy.http import HtmxHttpRequest
 from intervy.roles import interviewer_required, is_admin, is_hiring_manager, role_required
+from questions.markdown import render_inline_markdown
 
 LOCKED_MESSAGE = "This scorecard is submitted and locked; change it with an amendment below."
 
@@ -53,7 +54,7 @@ class Row:
     @property
     def anchor(self) -> str:
         score = self.record.score
-        return self.question.anchor(score) if score is not None else ""
+        return render_inline_markdown(self.question.anchor(score)) if score is not None else ""
 
 
 @dataclass
