@@ -20,6 +20,7 @@ from playwright.sync_api import Page, expect
 from interviews.models import InterviewSession, QuestionRecord, Scorecard, SessionState
 from intervy.roles import HIRING_MANAGERS, INTERVIEWERS
 from tests.factories import make_position, make_session
+from tests.htmx import wait_until_settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -92,6 +93,7 @@ def test_scoring_by_click_saves_without_a_page_load(runner, session):
     assert_no_page_load(page)
     assert record(session, 1).score == 3
     # Changing it: the old choice is released.
+    wait_until_settled(page, "#question-state")
     score_button(page, "1 —").click()
     expect(score_button(page, "1 —")).to_have_attribute("aria-pressed", "true")
     expect(score_button(page, "3 —")).to_have_attribute("aria-pressed", "false")

@@ -14,6 +14,7 @@ from tests.factories import (
     make_session,
     make_template,
 )
+from tests.htmx import wait_until_settled
 
 pytestmark = pytest.mark.django_db
 
@@ -532,14 +533,6 @@ def builder_page(role_groups, page, live_server, interviewer):
         return page
 
     return open_builder
-
-
-def wait_until_settled(page, selector):
-    """htmx puts new content (and focus) in place at swap time but wires its forms up
-    only when it settles, 20 ms later; an Enter in between would post natively."""
-    from playwright.sync_api import expect
-
-    expect(page.locator(f"{selector}.htmx-settling")).to_have_count(0)
 
 
 @pytest.mark.browser
