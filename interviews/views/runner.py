@@ -211,11 +211,6 @@ def _runner_url(name: str, session_id: int, order: int) -> str:
     return f"{head}{session_id}{middle}{order}{tail}"
 
 
-def _question_urls_by_order(session_id: int) -> Callable[[int], str]:
-    """A question-URL maker for one session (a whole navigator's links)."""
-    return lambda order: _question_url(session_id, order)
-
-
 def _question_urls(session_id: int, order: int) -> dict[str, str]:
     return {
         "score": _runner_url("interviews:runner_score", session_id, order),
@@ -342,13 +337,12 @@ def _render_runner(
     index = questions.index(current)
     previous_question = questions[index - 1] if index > 0 else None
     next_question = questions[index + 1] if index + 1 < len(questions) else None
-    question_url = _question_urls_by_order(session.pk)
     navigator = [
         NavItem.of(
             question,
             records[question.pk],
             is_current=question.pk == current.pk,
-            url=question_url(question.order),
+            url=_question_url(session.pk, question.order),
         )
         for question in questions
     ]
@@ -358,8 +352,10 @@ def _render_runner(
         "questions_count": len(questions),
         "navigator": navigator,
         "unasked_count": sum(1 for item in navigator if item.state == "unasked"),
-        "previous_url": question_url(previous_question.order) if previous_question else "",
-        "next_url": question_url(next_question.order) if next_question else "",
+        "previous_url": (
+            _question_url(session.pk, previous_question.order) if previous_question else ""
+        ),
+        "next_url": _question_url(session.pk, next_question.order) if next_question else "",
         "clock": _clock(session, questions, records, current, timezone.now()),
         "error": error,
         "refusal": _refusal(session, scorecard),
