@@ -8,11 +8,13 @@ Steps, each time-boxed and announced on stdout:
    holds exactly that size (the generator records its sizes; `--fresh` starts over).
 3. `collectstatic`, then gunicorn with production settings (DEBUG off, a fresh SECRET_KEY,
    persistent connections, cached templates), sync workers = cores, on a free loopback
-   port, DJANGO_SETTINGS_MODULE=bench.settings, which adds the bare view /bench/bare/.
+   port, DJANGO_SETTINGS_MODULE=bench.settings, which adds the bare view /bench/bare/, and
+   bench/wsgi.py, which serves the framework ceiling /bench/framework/ with no middleware.
 4. Sign in through the real login form as the bench interviewer and the bench manager.
 5. For each endpoint, drive load for `--duration` seconds at 16 connections with wrk,
-   the bare view first and again after each endpoint (runs of the same length): an
-   endpoint's ratio is against the mean of the bare runs on either side of it.
+   the two references (bare view, framework ceiling) first and again after each endpoint
+   (runs of the same length): an endpoint's `ratio_to_bare` and `ratio_to_framework` are
+   against the mean of that reference's runs on either side of it.
    Why wrk: it is C with a LuaJIT hook, so on a 2-core machine it takes little CPU from
    the app it measures (a Python generator would eat a core of its own to keep 16
    connections busy), it reports latency percentiles through a Lua `done()` hook, and
@@ -249,7 +251,7 @@ def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[tuple[int
     """gunicorn in its own process group, killed with the group however we leave."""
     port = free_port()
     cmd = [
-        PYTHON, "-m", "gunicorn", "intervy.wsgi:application",
+        PYTHON, "-m", "gunicorn", "bench.wsgi:application",
         "--bind", f"{HOST}:{port}",
         "--workers", str(workers),
         "--worker-class", "sync",
@@ -419,6 +421,7 @@ def endpoints(fixtures: dict[str, Any], scale: int) -> list[Endpoint]:
 
     items = [
         Endpoint("bare", "interviewer", lambda f: "/bench/bare/"),
+        Endpoint("framework", None, lambda f: "/bench/framework/"),
         Endpoint("login_page", None, lambda f: first(["login"], [])),
         Endpoint(
             "bank_list",
@@ -827,6 +830,27 @@ def machine(postgres: str, workers: int, wrk: str) -> dict[str, Any]:
     }
 
 
+REFERENCES = ("bare", "framework")
+
+
+def add_ratios(row: dict[str, Any], reference: str, around: list[dict[str, Any]]) -> None:
+    """`row`'s req/s and app CPU per request against the mean of the reference runs `around` it.
+
+    Writes `<reference>_rps`, `ratio_to_<reference>` (req/s: higher is better) and
+    `cpu_ratio_to_<reference>` (the reference's CPU per request over the row's).
+    """
+    if not around:
+        return
+    mean_rps = sum(r["rps"] for r in around) / len(around)
+    row[f"{reference}_rps"] = round(mean_rps, 1)
+    row[f"ratio_to_{reference}"] = round(row["rps"] / mean_rps, 3)
+    cpu = [r["app_cpu_ms_per_request"] for r in around if r.get("app_cpu_ms_per_request")]
+    if cpu and row.get("app_cpu_ms_per_request"):
+        row[f"cpu_ratio_to_{reference}"] = round(
+            sum(cpu) / len(cpu) / row["app_cpu_ms_per_request"], 3
+        )
+
+
 def judge(results: dict[str, Any], scale: int) -> dict[str, Any]:
     """Issue 6, item 3: each target with the measured value and pass/fail."""
     endpoints_ = results["endpoints"]
@@ -838,7 +862,8 @@ def judge(results: dict[str, Any], scale: int) -> dict[str, Any]:
             "pass": measured is not None and measured >= floor,
         }
     for name, row in endpoints_.items():
-        if row.get("status") != "ok":
+        # The framework ceiling is Django alone, not a page of Intervy's: no target.
+        if row.get("status") != "ok" or name == "framework":
             continue
         ratio = round(row["p99_ms"] / row["p50_ms"], 2) if row["p50_ms"] else None
         targets[f"{name}_p99<=3xp50"] = {
@@ -889,24 +914,30 @@ def markdown(results: dict[str, Any]) -> str:
         f"{results['settings']['duration_s']:g}s per endpoint.",
         "",
         "| endpoint | status | req/s | p50 ms | p95 ms | p99 ms | bare req/s around it "
-        "| ratio to bare | errors | app CPU ms/req | CPU ratio to bare |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| ratio to bare | framework req/s around it | ratio to framework | errors "
+        "| app CPU ms/req | CPU ratio to bare | CPU ratio to framework |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for name, row in results["endpoints"].items():
         if "rps" in row:
-            around = (
-                " / ".join(f"{rps:.0f}" for rps in row.get("rps_runs", []))
-                if name == "bare"
-                else f"{row.get('bare_rps') or 0:.0f}"
-            )
+
+            def around(reference: str, name: str = name, row: dict[str, Any] = row) -> str:
+                if name == reference:
+                    return " / ".join(f"{rps:.0f}" for rps in row.get("rps_runs", []))
+                return f"{row.get(f'{reference}_rps') or 0:.0f}"
+
             lines.append(
                 f"| {name} | {row['status']} | {row['rps']:.0f} | {row['p50_ms']:.1f} | "
-                f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {around} | "
-                f"{row.get('ratio_to_bare') or 0:.2f} | {row['errors']} | "
-                f"{row.get('app_cpu_ms_per_request', '')} | {row.get('cpu_ratio_to_bare', '')} |"
+                f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {around('bare')} | "
+                f"{row.get('ratio_to_bare') or 0:.2f} | {around('framework')} | "
+                f"{row.get('ratio_to_framework') or 0:.2f} | {row['errors']} | "
+                f"{row.get('app_cpu_ms_per_request', '')} | {row.get('cpu_ratio_to_bare', '')} | "
+                f"{row.get('cpu_ratio_to_framework', '')} |"
             )
         else:
-            lines.append(f"| {name} | {row['status']}: {row.get('detail', '')} | | | | | | | | | |")
+            lines.append(
+                f"| {name} | {row['status']}: {row.get('detail', '')} | | | | | | | | | | | | |"
+            )
     slo = results["settings"]
     lines += [
         "",
@@ -951,7 +982,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--only", nargs="+", help="measure only these endpoints (and bare)")
+    parser.add_argument(
+        "--only", nargs="+", help="measure only these endpoints (and the references)"
+    )
     parser.add_argument("--keep-server", type=float, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     duration = args.duration or (3.0 if args.quick else 10.0)
@@ -978,7 +1011,7 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     candidates = endpoints(fixtures, args.scale)
     if args.only:
-        candidates = [e for e in candidates if e.name == "bare" or e.name in args.only]
+        candidates = [e for e in candidates if e.name in REFERENCES or e.name in args.only]
 
     results: dict[str, Any] = {
         "machine": machine(postgres_version(database_url), args.workers, wrk),
@@ -1025,53 +1058,68 @@ def main(argv: list[str] | None = None) -> int:
                 spent = workers_cpu_seconds(master) - before
                 row["app_cpu_ms_per_request"] = round(spent * 1000 / row["requests"], 2)
             if row["status"] == "ok":
-                if endpoint.name != "bare" or not any(p.endpoint.name == "bare" for p in ready):
+                if endpoint.name not in REFERENCES or not any(
+                    p.endpoint.name == endpoint.name for p in ready
+                ):
                     ready.append(prepared)
             else:
                 failed.append(endpoint.name)
             return row
 
-        # The bare view runs first, then again after every endpoint: each endpoint's ratio
-        # is taken against the mean of the bare runs just before and just after it, so a
-        # drift of the machine's speed during the run (other tenants, CPU frequency: the
-        # bare view alone moved by ±10% from run to run here) moves both sides alike.
-        bare_endpoint = next((e for e in candidates if e.name == "bare"), None)
-        bare_runs: list[dict[str, Any]] = []
-        if bare_endpoint is not None:
-            first = run(bare_endpoint, duration)
-            results["endpoints"]["bare"] = first
+        # The two references (the bare view, the framework ceiling) run first, then again
+        # after every endpoint: each endpoint's ratios are taken against the mean of the
+        # reference runs just before and just after it, so a drift of the machine's speed
+        # during the run (other tenants, CPU frequency: the bare view alone moved by ±10%
+        # from run to run here) moves both sides alike.
+        references = [e for e in candidates if e.name in REFERENCES]
+        reference_runs: dict[str, list[dict[str, Any]]] = {e.name: [] for e in references}
+        for reference in references:
+            first = run(reference, duration)
+            results["endpoints"][reference.name] = first
             if first.get("rps"):
-                bare_runs.append(first)
+                reference_runs[reference.name].append(first)
         for endpoint in candidates:
-            if endpoint is bare_endpoint:
+            if endpoint in references:
                 continue
             row = run(endpoint, duration)
             results["endpoints"][endpoint.name] = row
-            if bare_endpoint is None or "rps" not in row:
+            if "rps" not in row:
                 continue
-            after = run(bare_endpoint, duration)
-            around = [bare_runs[-1]] if bare_runs else []
-            if after.get("rps"):
-                bare_runs.append(after)
-                around.append(after)
-            if not around:
-                continue
-            row["bare_rps"] = round(sum(b["rps"] for b in around) / len(around), 1)
-            row["ratio_to_bare"] = round(row["rps"] / row["bare_rps"], 3)
-            cpu = [b["app_cpu_ms_per_request"] for b in around if b.get("app_cpu_ms_per_request")]
-            if cpu and row.get("app_cpu_ms_per_request"):
-                row["cpu_ratio_to_bare"] = round(
-                    sum(cpu) / len(cpu) / row["app_cpu_ms_per_request"], 3
-                )
-        bare = results["endpoints"].get("bare", {})
-        if bare.get("rps"):
-            bare["ratio_to_bare"] = 1.0
-            bare["cpu_ratio_to_bare"] = 1.0
-            bare["rps_runs"] = [b["rps"] for b in bare_runs]
+            for reference in references:
+                runs = reference_runs[reference.name]
+                after = run(reference, duration)
+                around = [runs[-1]] if runs else []
+                if after.get("rps"):
+                    runs.append(after)
+                    around.append(after)
+                add_ratios(row, reference.name, around)
+        for reference in references:
+            row = results["endpoints"].get(reference.name, {})
+            runs = reference_runs[reference.name]
+            if row.get("rps") and runs:
+                # A reference's row stands for all its runs: their mean, against the
+                # mean of the other reference's runs (and exactly 1 against itself).
+                row["rps_runs"] = [r["rps"] for r in runs]
+                row["rps"] = round(sum(r["rps"] for r in runs) / len(runs), 1)
+                cpu = [r["app_cpu_ms_per_request"] for r in runs if r.get("app_cpu_ms_per_request")]
+                if cpu:
+                    row["app_cpu_ms_per_request"] = round(sum(cpu) / len(cpu), 2)
+        for reference in references:
+            row = results["endpoints"].get(reference.name, {})
+            if row.get("rps"):
+                for other in references:
+                    other_row = results["endpoints"].get(other.name, {})
+                    if other_row.get("rps"):
+                        add_ratios(row, other.name, [other_row])
         drain(port)
         # The steady load is a day of interviews; the 10x fixtures only show how the
         # comparison and the export scale, so they stay out of the mix.
-        steady = [item for item in ready if not item.endpoint.name.endswith("_x10")]
+        # The framework ceiling is a yardstick, not part of a day of interviews either.
+        steady = [
+            item
+            for item in ready
+            if not item.endpoint.name.endswith("_x10") and item.endpoint.name != "framework"
+        ]
         say(
             f"SLO run: {args.slo_rate:g} req/s for {slo_duration:g}s across {len(steady)} endpoints"
         )
