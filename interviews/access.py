@@ -88,16 +88,17 @@ def positions_schedulable_by(user: Any) -> QuerySet[Position]:
 
 
 def candidates_visible_to(user: Any) -> QuerySet[Candidate]:
-    """Candidates of the positions the user is on (all of them for admins)."""
+    """Candidates of the positions the user is on, and those they entered (admins: all)."""
     if is_admin(user):
         return Candidate.objects.all()
-    return Candidate.objects.filter(
-        Exists(
-            InterviewSession.objects.filter(
-                candidate=OuterRef("pk"), position__in=positions_visible_to(user)
-            )
+    if not user.is_authenticated:
+        return Candidate.objects.none()
+    on_their_positions = Exists(
+        InterviewSession.objects.filter(
+            candidate=OuterRef("pk"), position__in=positions_visible_to(user)
         )
     )
+    return Candidate.objects.filter(on_their_positions | Q(created_by_id=user.pk))
 
 
 def may_edit_template(user: Any, template: InterviewTemplate) -> bool:

@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -35,6 +34,7 @@ from interviews.forms import (
 )
 from interviews.models import InterviewTemplate
 from interviews.template_edits import TemplateEditError
+from intervy.errors import render_error
 from intervy.http import HtmxHttpRequest
 from intervy.roles import template_user_required
 from questions.models import Category, Question
@@ -52,12 +52,11 @@ def _template_for(template_id: int) -> InterviewTemplate:
     return get_object_or_404(InterviewTemplate.objects.select_related("position"), pk=template_id)
 
 
-def _editable_template_for(user: Any, template_id: int) -> InterviewTemplate:
-    """As `_template_for`, but 403 with READ_ONLY unless the user may change it."""
-    template = _template_for(template_id)
-    if not may_edit_template(user, template):
-        raise PermissionDenied(READ_ONLY)
-    return template
+def _refusal(request: HtmxHttpRequest, template: InterviewTemplate) -> HttpResponse | None:
+    """403 saying READ_ONLY unless the user may change the template; None if they may."""
+    if may_edit_template(request.user, template):
+        return None
+    return render_error(request, 403, READ_ONLY)
 
 
 @require_GET
@@ -176,7 +175,9 @@ def _after_change(
 @require_POST
 @template_user_required
 def template_details(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
-    template = _editable_template_for(template_id)
+    template = _template_for(template_id)
+    if refused := _refusal(request, template):
+        return refused
     form = TemplateDetailsForm(
         request.POST, instance=template, positions=positions_visible_to(request.user)
     )
@@ -192,7 +193,9 @@ def template_details(request: HtmxHttpRequest, template_id: int) -> HttpResponse
 @require_POST
 @template_user_required
 def template_add_question(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
-    template = _editable_template_for(template_id)
+    template = _template_for(template_id)
+    if refused := _refusal(request, template):
+        return refused
     form = AddQuestionForm(request.POST)
     if not form.is_valid():
         return _after_change(request, template, error="That question is not in the published bank.")
@@ -208,7 +211,9 @@ def template_add_question(request: HtmxHttpRequest, template_id: int) -> HttpRes
 def template_remove_question(
     request: HtmxHttpRequest, template_id: int, item_id: int
 ) -> HttpResponse:
-    template = _editable_template_for(template_id)
+    template = _template_for(template_id)
+    if refused := _refusal(request, template):
+        return refused
     try:
         template_edits.remove_question(template, item_id)
     except TemplateEditError as exc:
@@ -221,7 +226,9 @@ def template_remove_question(
 def template_move_question(
     request: HtmxHttpRequest, template_id: int, item_id: int
 ) -> HttpResponse:
-    template = _editable_template_for(template_id)
+    template = _template_for(template_id)
+    if refused := _refusal(request, template):
+        return refused
     form = MoveQuestionForm(request.POST)
     if not form.is_valid():
         return _after_change(request, template, error="A question moves up or down.")
@@ -237,7 +244,9 @@ def template_move_question(
 def template_question_minutes(
     request: HtmxHttpRequest, template_id: int, item_id: int
 ) -> HttpResponse:
-    template = _editable_template_for(template_id)
+    template = _template_for(template_id)
+    if refused := _refusal(request, template):
+        return refused
     form = QuestionMinutesForm(request.POST)
     if not form.is_valid():
         message = "Minutes must be a whole number from 1 to 180."

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -23,12 +22,13 @@ from interviews.access import candidates_visible_to, positions_schedulable_by
 from interviews.forms import ScheduleForm
 from interviews.models import Position
 from interviews.services import schedule_session
+from intervy.errors import render_error
 from intervy.http import HtmxHttpRequest
 from intervy.roles import role_required
 
 NOT_A_SCHEDULER = (
     "Only a position's hiring manager, its coordinators and admins schedule interviews, "
-    "and you are none of these for any open position. Ask the hiring manager to make you "
+    "and you are none of these for any position. Ask the hiring manager to make you "
     "a coordinator on their position's hiring team."
 )
 # The fields a "Show its team" reload carries back into the form.
@@ -46,8 +46,8 @@ def _chosen_position(positions: Any, raw: str | None) -> Position | None:
 def session_new(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     positions = positions_schedulable_by(user)
-    if not positions.filter(is_open=True).exists():
-        raise PermissionDenied(NOT_A_SCHEDULER)
+    if not positions.exists():
+        return render_error(request, 403, NOT_A_SCHEDULER)
     form_kwargs: dict[str, Any] = {
         "creator": user,
         "positions": positions,
