@@ -366,7 +366,9 @@ def test_editing_a_template_after_scheduling_leaves_the_session_alone(
 @pytest.mark.parametrize("count", [5, 30])
 def test_the_builder_query_count_is_flat(client_for, interviewer, django_assert_num_queries, count):
     category = make_category()
-    template = make_template(owner=interviewer, questions=[make_question(category=category) for _ in range(count)])
+    template = make_template(
+        owner=interviewer, questions=[make_question(category=category) for _ in range(count)]
+    )
     for _ in range(count):
         make_question(category=make_category())
     client = client_for(interviewer)
@@ -562,7 +564,9 @@ def test_keyboard_reorder_keeps_focus_on_the_moved_question(builder_page, interv
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_adding_from_the_bank_by_keyboard_updates_list_coverage_and_marks(builder_page, interviewer):
+def test_adding_from_the_bank_by_keyboard_updates_list_coverage_and_marks(
+    builder_page, interviewer
+):
     from playwright.sync_api import expect
 
     template = make_template(owner=interviewer, count=1, minutes=5)
