@@ -172,9 +172,10 @@ class ScheduleForm(forms.Form):
     """Who, for what, with which template, when, and who interviews.
 
     Built for one user: it offers only the positions they may schedule for, the
-    candidates of those positions, and a panel from the chosen position's hiring team
-    (from all their positions' teams until one is chosen; the panel is then checked
-    against that position's team, so a forged or stale choice is refused by name).
+    candidates they may see (`access.candidates_visible_to`), and a panel from the
+    chosen position's hiring team (from all their positions' teams until one is chosen;
+    the panel is then checked against that position's team, so a forged or stale choice
+    is refused by name).
     """
 
     candidate = forms.ModelChoiceField(

@@ -494,3 +494,17 @@ def test_the_interviewers_group_is_what_the_team_form_offers(client_for, manager
     newcomer = make_user("newcomer", group=INTERVIEWERS)
     html = client_for(manager).get(page_of(position)).content.decode()
     assert f'<option value="{newcomer.pk}">Newcomer (newcomer)</option>' in html
+
+
+def test_a_templates_position_shows_only_to_those_on_it(
+    client_for, interviewer, interviewer2, ready_template, position
+):
+    seat(position, interviewer)
+    listing = reverse("interviews:template_list")
+    assert "Backend engineer" in client_for(interviewer).get(listing).content.decode()
+    assert (
+        "Backend engineer" in client_for(interviewer).get(builder(ready_template)).content.decode()
+    )
+    assert "Backend engineer" not in client_for(interviewer2).get(listing).content.decode()
+    html = client_for(interviewer2).get(builder(ready_template)).content.decode()
+    assert "Backend engineer" not in html and "Backend screen" in html

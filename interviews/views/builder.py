@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from django.contrib import messages
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -62,9 +62,12 @@ def _refusal(request: HtmxHttpRequest, template: InterviewTemplate) -> HttpRespo
 @require_GET
 @template_user_required
 def template_list(request: HtmxHttpRequest) -> HttpResponse:
+    on_its_position = positions_visible_to(request.user).filter(pk=OuterRef("position_id"))
     templates = (
         InterviewTemplate.objects.select_related("position")
         .annotate(
+            # A position's title is shown only to those on it (PRODUCT F1).
+            position_shown=Exists(on_its_position),
             question_count=Count("items"),
             total_minutes=Sum("items__minutes", default=0),
             category_count=Count("items__question__category", distinct=True),
@@ -115,7 +118,13 @@ def _builder_context(
         else []
     )
     total_minutes = sum(item.minutes for item in items)
+    # The position's title only for those on it; an editor always chose it or manages it.
+    position_shown = may_edit or (
+        template.position_id is not None
+        and positions_visible_to(user).filter(pk=template.position_id).exists()
+    )
     return {
+        "position_shown": position_shown,
         "template": template,
         "items": items,
         "may_edit": may_edit,
