@@ -224,14 +224,12 @@ class ScheduleForm(forms.Form):
         )
         self.fields["candidate"].queryset = candidates
         self.chosen_position = chosen_position
-        # Sent forms are checked against every team the user schedules for, so an
-        # off-team choice gets clean()'s message naming who is off the team; a form to
-        # fill in shows the chosen position's team only.
-        self.fields["interviewers"].queryset = team_panel_users(open_positions)
         self.open_positions = open_positions
+        # A sent form accepts any interviewer here, so that clean() can name whoever is
+        # not on the chosen position's team; a form to fill in offers only the team.
+        self.fields["interviewers"].queryset = interviewer_users()
         if not self.is_bound:
             self.show_team_of_chosen_position()
-        if not self.is_bound:
             self.initial.setdefault(
                 "scheduled_at", timezone.localtime().replace(second=0, microsecond=0)
             )
@@ -241,11 +239,12 @@ class ScheduleForm(forms.Form):
                 self.initial["interviewers"] = [creator.pk]
 
     def show_team_of_chosen_position(self) -> None:
-        """Offer the chosen position's team as the panel (after validating, for display)."""
+        """Offer as the panel the chosen position's team, or all the user's positions' teams
+        until one is chosen (a sent form calls this after validating, to show itself)."""
+        positions = self.open_positions
         if self.chosen_position is not None:
-            self.fields["interviewers"].queryset = team_panel_users(
-                self.open_positions.filter(pk=self.chosen_position.pk)
-            )
+            positions = positions.filter(pk=self.chosen_position.pk)
+        self.fields["interviewers"].queryset = team_panel_users(positions)
 
     def clean_interviewers(self) -> list[Any]:
         return list(self.cleaned_data["interviewers"])

@@ -199,15 +199,20 @@ def test_choosing_a_position_shows_its_team_without_and_with_htmx(
 def test_a_panelist_off_the_team_is_refused_by_name(
     client_for, team, other_position, interviewer, interviewer2, other_manager
 ):
-    # interviewer2 is on a team (Data engineer's), so the form knows them; not on this one.
+    # interviewer2 sits on Data engineer's team, which interviewer also coordinates; the
+    # loner is an interviewer on no team at all.
     seat(other_position, interviewer, TeamRole.COORDINATOR)
+    loner = make_user("loner", group=INTERVIEWERS)
     template = make_template(count=2)
     page = client_for(interviewer).post(
-        SCHEDULE, schedule_data(team, template, [interviewer, interviewer2])
+        SCHEDULE, schedule_data(team, template, [interviewer, interviewer2, loner])
     )
     assert page.status_code == 400
     html = page.content.decode()
-    assert "Not on the hiring team of Backend engineer: Interviewer2 (interviewer2)." in html
+    assert (
+        "Not on the hiring team of Backend engineer: Interviewer2 (interviewer2), "
+        "Loner (loner)." in html
+    )
     assert not InterviewSession.objects.exists()
     assert not Candidate.objects.exists()
 
