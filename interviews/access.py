@@ -12,12 +12,107 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.db.models import FilteredRelation, Q, QuerySet
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from interviews.models import Candidate, InterviewSession, Position, Scorecard, SessionQuestion
+from interviews.models import (
+    Candidate,
+    InterviewSession,
+    InterviewTemplate,
+    Position,
+    PositionMember,
+    Scorecard,
+    SessionQuestion,
+    TeamRole,
+)
 from interviews.sql import instance_from_row, select_list
 from intervy.roles import is_admin, is_hiring_manager
+
+# --- Hiring teams (PRODUCT F1) ----------------------------------------------------------
+
+
+def manages_position(user: Any, position: Position) -> bool:
+    """Admins, and the position's own hiring manager (while they hold that role)."""
+    if is_admin(user):
+        return True
+    return bool(
+        user.is_authenticated and position.hiring_manager_id == user.pk and is_hiring_manager(user)
+    )
+
+
+def may_schedule_for(user: Any, position: Position) -> bool:
+    """Who schedules a position's sessions: those who manage it, and its coordinators."""
+    if manages_position(user, position):
+        return True
+    return bool(
+        user.is_authenticated
+        and PositionMember.objects.filter(
+            position_id=position.pk, user_id=user.pk, role=TeamRole.COORDINATOR
+        ).exists()
+    )
+
+
+def _seat(user: Any, *, role: str | None = None) -> Exists:
+    seats = PositionMember.objects.filter(position=OuterRef("pk"), user_id=user.pk)
+    return Exists(seats.filter(role=role) if role else seats)
+
+
+def _managed_q(user: Any) -> Q:
+    if is_hiring_manager(user):
+        return Q(hiring_manager_id=user.pk)
+    return Q(pk__in=[])
+
+
+def positions_visible_to(user: Any) -> QuerySet[Position]:
+    """The positions a user is on: admins all; a hiring manager their own; anyone their teams'.
+
+    What a user sees of candidates follows from this: a candidate is shown to them only
+    through a position they are on.
+    """
+    positions = Position.objects.all()
+    if is_admin(user):
+        return positions
+    if not user.is_authenticated:
+        return positions.none()
+    return positions.filter(_managed_q(user) | _seat(user))
+
+
+def positions_schedulable_by(user: Any) -> QuerySet[Position]:
+    """The positions `may_schedule_for` allows, as one query (open and closed alike)."""
+    positions = Position.objects.all()
+    if is_admin(user):
+        return positions
+    if not user.is_authenticated:
+        return positions.none()
+    return positions.filter(_managed_q(user) | _seat(user, role=TeamRole.COORDINATOR))
+
+
+def candidates_visible_to(user: Any) -> QuerySet[Candidate]:
+    """Candidates of the positions the user is on, and those they entered (admins: all)."""
+    if is_admin(user):
+        return Candidate.objects.all()
+    if not user.is_authenticated:
+        return Candidate.objects.none()
+    on_their_positions = Exists(
+        InterviewSession.objects.filter(
+            candidate=OuterRef("pk"), position__in=positions_visible_to(user)
+        )
+    )
+    return Candidate.objects.filter(on_their_positions | Q(created_by_id=user.pk))
+
+
+def may_edit_template(user: Any, template: InterviewTemplate) -> bool:
+    """Its owner, the hiring manager of its position, or an admin; everyone else clones it.
+
+    Reads `template.position` (select_related it where a page asks this).
+    """
+    if is_admin(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    if template.created_by_id is not None and template.created_by_id == user.pk:
+        return True
+    return template.position_id is not None and manages_position(user, template.position)
 
 
 def session_for_panelist(user: Any, session_id: int) -> tuple[InterviewSession, Scorecard]:
@@ -90,13 +185,11 @@ def _panel_row(
 
 
 def positions_for_manager(user: Any) -> QuerySet[Position]:
-    """The positions whose scorecards this user may review: their own, or all for admins."""
+    """The positions this user manages (`manages_position`): their own, or all for admins."""
     positions = Position.objects.all()
     if is_admin(user):
         return positions
-    if not is_hiring_manager(user):
-        return positions.none()
-    return positions.filter(hiring_manager_id=user.pk)
+    return positions.filter(_managed_q(user))
 
 
 def position_for_manager(user: Any, position_id: int) -> Position:
@@ -119,9 +212,7 @@ def session_for_reviewer(user: Any, session_id: int) -> InterviewSession:
 
 
 def can_review(user: Any, session: InterviewSession) -> bool:
-    if is_admin(user):
-        return True
-    if session.position.hiring_manager_id == user.pk and is_hiring_manager(user):
+    if manages_position(user, session.position):
         return True
     return session.scorecards.filter(interviewer_id=user.pk).exists()
 
@@ -137,9 +228,7 @@ def visible_scorecards(user: Any, session: InterviewSession) -> QuerySet[Scoreca
     scorecards = Scorecard.objects.filter(session=session)
     own = scorecards.filter(interviewer_id=user.pk)
     own_card = own.only("submitted_at").first()
-    reviewer = is_admin(user) or (
-        is_hiring_manager(user) and session.position.hiring_manager_id == user.pk
-    )
+    reviewer = manages_position(user, session.position)
     if own_card is not None and own_card.submitted_at is not None:
         return scorecards.submitted()
     if own_card is not None:

@@ -2,6 +2,10 @@
 
 Sessions, scorecards and scores change only through the app's own doors (the runner,
 the scorecard services), so the admin shows them and lets an admin fix the schedule.
+
+Every page here is for admins (intervy.roles.is_admin) only, whatever permissions a
+staff user was granted: a curator edits the question bank and reads nothing of
+candidates, sessions or scorecards.
 """
 
 from __future__ import annotations
@@ -17,27 +21,57 @@ from interviews.models import (
     InterviewSession,
     InterviewTemplate,
     Position,
+    PositionMember,
     TemplateQuestion,
 )
+from intervy.roles import is_admin
+
+
+class AdminsOnly:
+    """For admins only, as a ModelAdmin or inline: permissions granted to others do not count."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_admin(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_admin(request.user) and super().has_view_permission(request, obj)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return is_admin(request.user) and super().has_add_permission(request, *args)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_admin(request.user) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_admin(request.user) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+class PositionMemberInline(AdminsOnly, admin.TabularInline):
+    model = PositionMember
+    fk_name = "position"
+    extra = 0
+    autocomplete_fields = ["user"]
+    readonly_fields = ["added_by", "added_at"]
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(AdminsOnly, admin.ModelAdmin):
     list_display = ["title", "hiring_manager", "is_open", "created_at"]
     list_filter = ["is_open"]
     search_fields = ["title", "hiring_manager__username"]
     list_select_related = ["hiring_manager"]
     autocomplete_fields = ["hiring_manager"]
+    inlines = [PositionMemberInline]
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(AdminsOnly, admin.ModelAdmin):
     list_display = ["full_name", "email", "created_at"]
     search_fields = ["full_name", "email"]
     readonly_fields = ["created_by", "created_at"]
 
 
-class TemplateQuestionInline(admin.TabularInline):
+class TemplateQuestionInline(AdminsOnly, admin.TabularInline):
     model = TemplateQuestion
     extra = 0
     ordering = ["order"]
@@ -45,7 +79,7 @@ class TemplateQuestionInline(admin.TabularInline):
 
 
 @admin.register(InterviewTemplate)
-class InterviewTemplateAdmin(admin.ModelAdmin):
+class InterviewTemplateAdmin(AdminsOnly, admin.ModelAdmin):
     list_display = [
         "name",
         "position",
@@ -82,7 +116,7 @@ class InterviewTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(InterviewSession)
-class InterviewSessionAdmin(admin.ModelAdmin):
+class InterviewSessionAdmin(AdminsOnly, admin.ModelAdmin):
     list_display = ["candidate", "position", "template_name", "scheduled_at", "state"]
     list_filter = ["state"]
     search_fields = ["candidate__full_name", "position__title", "template_name"]
@@ -102,7 +136,7 @@ class InterviewSessionAdmin(admin.ModelAdmin):
         "created_at",
     ]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -7,11 +7,12 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from interviews.blueprint import DIFFICULTIES, Blueprint
-from interviews.models import Candidate, InterviewTemplate, Position
+from interviews.models import Candidate, InterviewTemplate, Position, PositionMember, TeamRole
 from intervy.roles import INTERVIEWERS
 from questions.models import Category, Difficulty, Question
 
@@ -25,12 +26,16 @@ class TemplateDetailsForm(forms.ModelForm):
         labels = {"target_minutes": "Target minutes"}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, positions: QuerySet[Position], **kwargs: Any) -> None:
+        """`positions`: those the editor is on; the template's own stays choosable too."""
         super().__init__(*args, **kwargs)
         self.fields["target_minutes"].min_value = 1
         self.fields["target_minutes"].max_value = MAX_TEMPLATE_MINUTES
         self.fields["target_minutes"].widget.attrs.update(min=1, max=MAX_TEMPLATE_MINUTES)
-        self.fields["position"].queryset = Position.objects.filter(is_open=True)
+        current = Q(pk=self.instance.position_id) if self.instance.position_id else Q(pk__in=[])
+        self.fields["position"].queryset = Position.objects.filter(
+            Q(is_open=True, pk__in=positions.values("pk")) | current
+        )
         self.fields["position"].required = False
 
 
@@ -134,17 +139,47 @@ def interviewer_users() -> QuerySet:
     )
 
 
+def team_panel_users(positions: QuerySet[Position]) -> QuerySet:
+    """Who may sit on a panel for these positions: their teams' active interviewers.
+
+    A seat of either role (interviewer or coordinator) counts; the hiring manager sits
+    on a panel only if they also hold a seat (and the Interviewers role).
+    """
+    seats = PositionMember.objects.panel_candidates().filter(position__in=positions)
+    return (
+        get_user_model()
+        .objects.filter(Exists(seats.filter(user=OuterRef("pk"))))
+        .order_by("username")
+    )
+
+
+def _display_name(user: Any) -> str:
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.get_username()})" if full_name else user.get_username()
+
+
 class InterviewerChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        full_name = obj.get_full_name()
-        return f"{full_name} ({obj.get_username()})" if full_name else obj.get_username()
+        return _display_name(obj)
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _display_name(obj)
 
 
 class ScheduleForm(forms.Form):
-    """Who, for what, with which template, when, and who interviews."""
+    """Who, for what, with which template, when, and who interviews.
+
+    Built for one user: it offers only the positions they may schedule for, the
+    candidates they may see (`access.candidates_visible_to`), and a panel from the
+    chosen position's hiring team (from all their positions' teams until one is chosen;
+    the panel is then checked against that position's team, so a forged or stale choice
+    is refused by name).
+    """
 
     candidate = forms.ModelChoiceField(
-        queryset=Candidate.objects.all(),
+        queryset=Candidate.objects.none(),
         required=False,
         label="Existing candidate",
         empty_label="— a new candidate —",
@@ -153,7 +188,7 @@ class ScheduleForm(forms.Form):
         required=False, max_length=200, label="New candidate's name"
     )
     new_candidate_email = forms.EmailField(required=False, label="New candidate's email (optional)")
-    position = forms.ModelChoiceField(queryset=Position.objects.filter(is_open=True))
+    position = forms.ModelChoiceField(queryset=Position.objects.none())
     template = forms.ModelChoiceField(queryset=InterviewTemplate.objects.all())
     scheduled_at = forms.DateTimeField(
         label="When",
@@ -161,20 +196,58 @@ class ScheduleForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
     )
     interviewers = InterviewerChoiceField(
-        queryset=interviewer_users(),
+        queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one interviewer."},
     )
 
-    def __init__(self, *args: Any, creator: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        creator: Any,
+        positions: QuerySet[Position],
+        candidates: QuerySet[Candidate],
+        chosen_position: Position | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        open_positions = positions.filter(is_open=True)
+        self.fields["position"].queryset = open_positions
+        # With htmx, choosing a position swaps in its team as the panel choices.
+        self.fields["position"].widget.attrs.update(
+            {
+                "hx-get": reverse("interviews:session_new"),
+                "hx-target": "#panel",
+                "hx-swap": "outerHTML",
+                "hx-trigger": "change",
+            }
+        )
+        self.fields["candidate"].queryset = candidates
+        self.chosen_position = chosen_position
+        self.open_positions = open_positions
+        # A sent form accepts any interviewer here, so that clean() can name whoever is
+        # not on the chosen position's team; a form to fill in offers only the team.
         self.fields["interviewers"].queryset = interviewer_users()
         if not self.is_bound:
+            self.show_team_of_chosen_position()
             self.initial.setdefault(
                 "scheduled_at", timezone.localtime().replace(second=0, microsecond=0)
             )
-            if creator is not None:
-                self.initial.setdefault("interviewers", [creator.pk])
+            if chosen_position is not None:
+                self.initial["position"] = chosen_position.pk
+            if "interviewers" not in self.initial:
+                self.initial["interviewers"] = [creator.pk]
+
+    def show_team_of_chosen_position(self) -> None:
+        """Offer as the panel the chosen position's team, or all the user's positions' teams
+        until one is chosen (a sent form calls this after validating, to show itself)."""
+        positions = self.open_positions
+        if self.chosen_position is not None:
+            positions = positions.filter(pk=self.chosen_position.pk)
+        self.fields["interviewers"].queryset = team_panel_users(positions)
+
+    def clean_interviewers(self) -> list[Any]:
+        return list(self.cleaned_data["interviewers"])
 
     def clean_template(self) -> InterviewTemplate:
         template = self.cleaned_data["template"]
@@ -187,6 +260,21 @@ class ScheduleForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        position, panel = data.get("position"), data.get("interviewers")
+        if position is not None and panel:
+            team = set(
+                team_panel_users(Position.objects.filter(pk=position.pk)).values_list(
+                    "pk", flat=True
+                )
+            )
+            off_team = [user for user in panel if user.pk not in team]
+            if off_team:
+                self.add_error(
+                    "interviewers",
+                    f"Not on the hiring team of {position.title}: "
+                    + ", ".join(_display_name(user) for user in off_team)
+                    + ". Its hiring manager adds interviewers on the position's page.",
+                )
         existing = data.get("candidate")
         name = (data.get("new_candidate_name") or "").strip()
         if existing and name:
@@ -210,3 +298,18 @@ class ScheduleForm(forms.Form):
             email=data["new_candidate_email"],
             created_by=created_by,
         )
+
+
+class TeamMemberForm(forms.Form):
+    """A seat on a position's hiring team: an interviewer, and the role they take."""
+
+    user = UserChoiceField(
+        queryset=get_user_model().objects.none(),
+        label="Interviewer",
+        error_messages={"invalid_choice": "Choose someone who has the Interviewers role."},
+    )
+    role = forms.ChoiceField(choices=TeamRole.choices, initial=TeamRole.INTERVIEWER)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = interviewer_users()

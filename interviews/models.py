@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from interviews.sql import instance_from_row, select_list
+from intervy.roles import INTERVIEWERS
 from questions.models import Category, Difficulty, Question, Status
 
 User = settings.AUTH_USER_MODEL
@@ -38,6 +39,65 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TeamRole(models.TextChoices):
+    INTERVIEWER = "interviewer", "Interviewer"
+    COORDINATOR = "coordinator", "Coordinator"
+
+
+class PositionMemberQuerySet(models.QuerySet["PositionMember"]):
+    def coordinating(self, user: Any) -> PositionMemberQuerySet:
+        """The user's coordinator seats on open positions: what lets them schedule."""
+        return self.filter(user_id=user.pk, role=TeamRole.COORDINATOR, position__is_open=True)
+
+    def panel_candidates(self) -> PositionMemberQuerySet:
+        """Members who may sit on a panel: active users who still have the Interviewers role."""
+        return self.filter(user__is_active=True, user__groups__name=INTERVIEWERS)
+
+
+class PositionMember(models.Model):
+    """One seat on a position's hiring team (PRODUCT F1).
+
+    Interviewers sit on its panels and see its candidates; coordinators also schedule
+    its sessions. The hiring manager leads the team without a seat: they sit on a panel
+    only if they also take one. Leaving the team never rewrites a past panel: the panel
+    of a session is its scorecards.
+    """
+
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="team_seats")
+    role = models.CharField(max_length=12, choices=TeamRole.choices, default=TeamRole.INTERVIEWER)
+    added_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PositionMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "user__username", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["position", "user"], name="position_member_once"),
+            models.CheckConstraint(
+                condition=Q(role__in=TeamRole.values), name="position_member_role_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "role"], name="position_member_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.position_id} ({self.role})"
+
+    @classmethod
+    def seat(cls, *, position: Position, user: Any, role: str, by: Any) -> PositionMember:
+        """Put `user` on the team with `role`, or change the role of a seat they hold."""
+        member, created = cls.objects.get_or_create(
+            position=position, user=user, defaults={"role": role, "added_by": by}
+        )
+        if not created and member.role != role:
+            member.role = role
+            member.save(update_fields=["role"])
+        return member
 
 
 class Candidate(models.Model):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from interviews.views import builder, exports, home, review, runner, scheduling, scorecards
+from interviews.views import builder, exports, home, review, runner, scheduling, scorecards, teams
 
 app_name = "interviews"
 
@@ -107,6 +107,12 @@ urlpatterns += [
     path("positions/", review.position_list, name="position_list"),
     path("positions/<int:position_id>/", review.position_detail, name="position_detail"),
     path("positions/<int:position_id>/compare/", review.compare, name="compare"),
+    path("positions/<int:position_id>/team/add", teams.team_add, name="position_team_add"),
+    path(
+        "positions/<int:position_id>/team/<int:member_id>/remove",
+        teams.team_remove,
+        name="position_team_remove",
+    ),
     path(
         "positions/<int:position_id>/export.csv",
         exports.position_export_csv,

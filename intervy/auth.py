@@ -1,8 +1,12 @@
-"""Loading the signed-in user together with their role groups, in one query.
+"""Loading the signed-in user together with their role groups, in one query; and what the
+roles grant in the Django admin.
 
-Every role-protected page asks which groups the user is in. Loading the names with the
-user (an array subquery) instead of in a second query saves a round trip on every page;
-intervy.roles reads them from the user object.
+Every role-protected page asks which groups the user is in (and the navigation whether
+they coordinate a position's team). Loading both with the user (subqueries) instead of in
+further queries saves round trips on every page; intervy.roles reads them from the user.
+
+In the Django admin, admins (intervy.roles.is_admin) hold every permission, as superusers
+do, and curators hold those of the question bank; a staff flag alone holds none.
 """
 
 from __future__ import annotations
@@ -13,19 +17,31 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef
+from django.db.models import Exists, OuterRef
+
+from intervy.roles import is_admin, is_curator
+
+BANK_APP = "questions"
 
 
 def user_with_groups(user_id: Any) -> Any:
+    from interviews.models import PositionMember, TeamRole
+
     user_model = get_user_model()
     names = Group.objects.filter(user=OuterRef("pk")).values("name")
+    coordinates = PositionMember.objects.filter(
+        user=OuterRef("pk"), role=TeamRole.COORDINATOR, position__is_open=True
+    )
     user = (
-        user_model._default_manager.annotate(role_groups=ArraySubquery(names))
+        user_model._default_manager.annotate(
+            role_groups=ArraySubquery(names), coordinates=Exists(coordinates)
+        )
         .filter(pk=user_id)
         .first()
     )
     if user is not None:
         user._intervy_groups = frozenset(user.role_groups)
+        user._intervy_coordinates = user.coordinates
     return user
 
 
@@ -37,4 +53,20 @@ class RoleAwareGetUserMixin:
 
 
 class RoleAwareModelBackend(RoleAwareGetUserMixin, ModelBackend):
-    """Django's model backend, whose session user arrives with its role groups."""
+    """Django's model backend, whose session user arrives with its role groups.
+
+    Permissions: an admin holds them all; a curator the question bank's; anyone else only
+    what was granted to them (the interviews app's admin pages ask for is_admin besides).
+    """
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        if is_admin(user_obj):
+            return True
+        if is_curator(user_obj) and perm.startswith(f"{BANK_APP}."):
+            return True
+        return super().has_perm(user_obj, perm, obj)
+
+    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+        if is_admin(user_obj) or (is_curator(user_obj) and app_label == BANK_APP):
+            return True
+        return super().has_module_perms(user_obj, app_label)

@@ -1,4 +1,4 @@
-"""Prometheus metrics (collected by django-prometheus), for the scraper and staff only."""
+"""Prometheus metrics (collected by django-prometheus), for the scraper and admins only."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from prometheus_client import multiprocess
+
+from intervy.roles import is_admin
 
 
 def _registry() -> prometheus_client.CollectorRegistry:
@@ -23,11 +25,12 @@ def _registry() -> prometheus_client.CollectorRegistry:
 
 
 def may_read_metrics(request: HttpRequest) -> bool:
-    """The configured scraper addresses, and staff users; nobody else learns they exist."""
+    """The configured scraper addresses, and admins; nobody else (curators neither) learns
+    they exist."""
     if request.META.get("REMOTE_ADDR") in settings.METRICS_ALLOWED_IPS:
         return True
     user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated and user.is_staff)
+    return bool(user is not None and is_admin(user))
 
 
 @never_cache

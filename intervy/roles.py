@@ -1,6 +1,9 @@
 """Who may do what. Deny by default: a signed-in user with no role sees nothing.
 
-Roles are Django groups ("Interviewers", "Hiring managers"); admins are staff users.
+Roles are Django groups: "Interviewers", "Hiring managers", "Admins" and "Curators".
+Admins are active superusers or members of "Admins"; `is_staff` alone is no role at all
+(it only opens the Django admin, where a curator edits the question bank and nothing else).
+What a user may do on one position (its hiring team) lives in interviews/access.py.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from django.urls import reverse
 
 INTERVIEWERS = "Interviewers"
 HIRING_MANAGERS = "Hiring managers"
+ADMINS = "Admins"
+CURATORS = "Curators"
 
 
 def group_names(user: Any) -> frozenset[str]:
@@ -31,7 +36,39 @@ def group_names(user: Any) -> frozenset[str]:
 
 
 def is_admin(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    """Sees and manages everything: an active superuser, or an active member of "Admins"."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return bool(user.is_superuser or ADMINS in group_names(user))
+
+
+def is_curator(user: Any) -> bool:
+    """Edits the question bank in the Django admin (staff in "Curators"); sees no scorecards."""
+    return bool(
+        user.is_authenticated and user.is_active and user.is_staff and CURATORS in group_names(user)
+    )
+
+
+def coordinates_a_position(user: Any) -> bool:
+    """On some open position's hiring team as a coordinator.
+
+    Read with the signed-in user (intervy.auth), so the navigation costs no query; for a
+    user loaded any other way it is asked of the database once.
+    """
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_intervy_coordinates", None)
+    if cached is None:
+        from interviews.models import PositionMember
+
+        cached = PositionMember.objects.coordinating(user).exists()
+        user._intervy_coordinates = cached
+    return bool(cached)
+
+
+def may_schedule(user: Any) -> bool:
+    """Schedules for at least some position: admins, hiring managers, coordinators."""
+    return is_admin(user) or HIRING_MANAGERS in group_names(user) or coordinates_a_position(user)
 
 
 def is_interviewer(user: Any) -> bool:
@@ -44,6 +81,16 @@ def is_hiring_manager(user: Any) -> bool:
 
 def has_any_role(user: Any) -> bool:
     return is_admin(user) or bool(group_names(user) & {INTERVIEWERS, HIRING_MANAGERS})
+
+
+def works_on_templates(user: Any) -> bool:
+    """Opens the templates: interviewers run them, hiring managers shape their positions'."""
+    return is_interviewer(user) or is_hiring_manager(user)
+
+
+def reads_the_bank(user: Any) -> bool:
+    """The question bank's pages: every role, and the curators who edit it."""
+    return has_any_role(user) or is_curator(user)
 
 
 def _requires(check: Callable[[Any], bool]) -> Callable:
@@ -64,6 +111,8 @@ role_required = _requires(has_any_role)
 interviewer_required = _requires(is_interviewer)
 hiring_manager_required = _requires(is_hiring_manager)
 admin_required = _requires(is_admin)
+template_user_required = _requires(works_on_templates)
+bank_reader_required = _requires(reads_the_bank)
 
 
 class Roles:
@@ -85,6 +134,27 @@ class Roles:
     @property
     def hiring_manager(self) -> bool:
         return is_hiring_manager(self._user)
+
+    @property
+    def curator(self) -> bool:
+        return is_curator(self._user)
+
+    @property
+    def templates(self) -> bool:
+        return works_on_templates(self._user)
+
+    @property
+    def bank(self) -> bool:
+        return reads_the_bank(self._user)
+
+    @property
+    def scheduler(self) -> bool:
+        return may_schedule(self._user)
+
+    @property
+    def staff_site(self) -> bool:
+        """The Django admin link: admins, and curators for the bank."""
+        return bool(self._user.is_staff and (is_admin(self._user) or is_curator(self._user)))
 
 
 @functools.cache

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from intervy.http import HtmxHttpRequest
-from intervy.roles import role_required
+from intervy.roles import bank_reader_required
 from questions.forms import BankFilterForm
 from questions.markdown import render_inline_markdown
 from questions.models import Category, Difficulty, Question
@@ -142,7 +142,7 @@ def bank_page(
 
 
 @require_GET
-@role_required
+@bank_reader_required
 @vary_on_headers("HX-Request")
 def question_list(request: HtmxHttpRequest) -> HttpResponse:
     categories = list(Category.objects.all())
@@ -176,7 +176,7 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required
+@bank_reader_required
 def question_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     # The page shows the rendered HTML, not the markdown it came from.
     question = get_object_or_404(

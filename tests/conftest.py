@@ -1,7 +1,8 @@
 """Personas and helpers shared by every test.
 
 The personas: an admin, two interviewers, a hiring manager (who owns `position`), a
-second hiring manager (owning `other_position`), and a stranger (signed in, no role).
+second hiring manager (owning `other_position`), a stranger (signed in, no role) and a
+curator (staff who edits the question bank, no other role).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from intervy.roles import HIRING_MANAGERS, INTERVIEWERS
+from intervy.roles import CURATORS, HIRING_MANAGERS, INTERVIEWERS
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -33,13 +34,16 @@ def password_hash() -> str:
     return make_password(PASSWORD)
 
 
-def make_user(username: str, *, group: str | None = None, staff: bool = False) -> User:
+def make_user(
+    username: str, *, group: str | None = None, staff: bool = False, superuser: bool | None = None
+) -> User:
+    """A user; `staff` makes a superuser too unless `superuser=False` says otherwise."""
     user = User.objects.create(
         username=username,
         password=password_hash(),
         first_name=username.title(),
         is_staff=staff,
-        is_superuser=staff,
+        is_superuser=staff if superuser is None else superuser,
     )
     if group:
         # get_or_create: transactional tests flush the groups the data migration made.
@@ -75,6 +79,12 @@ def other_manager(db) -> User:
 @pytest.fixture
 def stranger(db) -> User:
     return make_user("stranger")
+
+
+@pytest.fixture
+def curator(db) -> User:
+    """Staff in "Curators": edits the question bank in the Django admin, sees no scorecards."""
+    return make_user("curator", group=CURATORS, staff=True, superuser=False)
 
 
 @pytest.fixture

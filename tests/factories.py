@@ -13,6 +13,8 @@ from interviews.models import (
     InterviewSession,
     InterviewTemplate,
     Position,
+    PositionMember,
+    TeamRole,
     TemplateQuestion,
 )
 from interviews.services import schedule_session, start_session
@@ -63,12 +65,17 @@ def make_template(
     count: int = 5,
     minutes: int = 5,
     name: str | None = None,
+    owner: Any = None,
+    position: Position | None = None,
 ) -> InterviewTemplate:
     if questions is None:
         category = make_category()
         questions = [make_question(category=category) for _ in range(count)]
     template = InterviewTemplate.objects.create(
-        name=name or f"Template {next(_counter)}", target_minutes=minutes * len(questions)
+        name=name or f"Template {next(_counter)}",
+        target_minutes=minutes * len(questions),
+        created_by=owner,
+        position=position,
     )
     TemplateQuestion.objects.bulk_create(
         [
@@ -81,6 +88,11 @@ def make_template(
 
 def make_position(manager: Any, title: str = "Backend engineer") -> Position:
     return Position.objects.create(title=title, hiring_manager=manager)
+
+
+def seat(position: Position, user: Any, role: str = TeamRole.INTERVIEWER) -> PositionMember:
+    """Put `user` on the position's hiring team (an interviewer unless `role` says otherwise)."""
+    return PositionMember.objects.create(position=position, user=user, role=role)
 
 
 def make_session(

@@ -21,44 +21,121 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from interviews.models import QuestionRecord, Recommendation, Scorecard
+from interviews.models import QuestionRecord, Recommendation, Scorecard, TeamRole
 from interviews.services import submit_scorecard
+from intervy.roles import INTERVIEWERS as INTERVIEWER_GROUP
 from questions.models import Question
-from tests.factories import make_position, make_question, make_session, make_template
+from tests.conftest import make_user
+from tests.factories import make_position, make_question, make_session, make_template, seat
 
-ROLES = ("anonymous", "no_role", "outsider", "panelist", "other_manager", "owner", "admin")
+ROLES = (
+    "anonymous",
+    "no_role",
+    "curator",
+    "off_team",
+    "outsider",
+    "coordinator",
+    "panelist",
+    "other_manager",
+    "owner",
+    "admin",
+)
+# Who they are, in the world below (one position, owned by "owner"):
+# - no_role: signed in, no role; curator: staff in Curators (edits the question bank);
+# - off_team: an interviewer on no team; outsider: an interviewer on the position's team
+#   (seat role interviewer) but on none of its panels; coordinator: a coordinator on its
+#   team, on none of its panels; panelist: an interviewer on its team and on the panel of
+#   both sessions, and the owner (creator) of the template;
+# - other_manager: hiring manager of another position; owner: the position's hiring
+#   manager; admin: a superuser.
 OFF_LIST_ADDRESS = "203.0.113.9"  # not in METRICS_ALLOWED_IPS
 
 OK, LOGIN, ADMIN_LOGIN = "ok", "login", "admin_login"
 
 
-def rule(anonymous, no_role, outsider, panelist, other_manager, owner, admin) -> dict[str, Any]:
-    return dict(
-        zip(
-            ROLES,
-            (anonymous, no_role, outsider, panelist, other_manager, owner, admin),
-            strict=True,
-        )
-    )
+def rule(
+    *,
+    anonymous: Any,
+    no_role: Any,
+    curator: Any,
+    off_team: Any,
+    outsider: Any,
+    coordinator: Any,
+    panelist: Any,
+    other_manager: Any,
+    owner: Any,
+    admin: Any,
+) -> dict[str, Any]:
+    return {
+        "anonymous": anonymous,
+        "no_role": no_role,
+        "curator": curator,
+        "off_team": off_team,
+        "outsider": outsider,
+        "coordinator": coordinator,
+        "panelist": panelist,
+        "other_manager": other_manager,
+        "owner": owner,
+        "admin": admin,
+    }
 
 
-EVERYONE = rule(OK, OK, OK, OK, OK, OK, OK)
-SIGNED_IN = rule(LOGIN, OK, OK, OK, OK, OK, OK)
-ANY_ROLE = rule(LOGIN, 403, OK, OK, OK, OK, OK)
-INTERVIEWERS = rule(LOGIN, 403, OK, OK, 403, 403, OK)
+def every(outcome: Any, **exceptions: Any) -> dict[str, Any]:
+    """Everyone gets `outcome` but the roles named."""
+    return {**dict.fromkeys(ROLES, outcome), **exceptions}
+
+
+def interviewers(outcome: Any, **exceptions: Any) -> dict[str, Any]:
+    """`outcome` for the four interviewers (off the team, on it, coordinating, panelist)."""
+    return dict.fromkeys(("off_team", "outsider", "coordinator", "panelist"), outcome) | exceptions
+
+
+EVERYONE = every(OK)
+SIGNED_IN = every(OK, anonymous=LOGIN)
+# The question bank's pages: every role, and the curators who edit it.
+BANK = every(OK, anonymous=LOGIN, no_role=403)
+# Templates are seen and cloned by interviewers and hiring managers, not curators.
+TEMPLATE_USERS = every(OK, anonymous=LOGIN, no_role=403, curator=403)
+# Changing the template: its owner (the panelist), its position's manager, admins.
+TEMPLATE_EDITORS = {
+    **TEMPLATE_USERS,
+    **interviewers(403, panelist=OK),
+    "other_manager": 403,
+}
+# Scheduling: the position's hiring manager, its coordinator, admins; the other manager
+# schedules for their own position. Interviewers who coordinate nothing are refused.
+SCHEDULERS = {**TEMPLATE_USERS, **interviewers(403, coordinator=OK)}
 # The runner of one session: the panel, and no one else (admins included); anyone else
 # signed in gets 404, which does not even confirm the session exists.
-RUNNER = rule(LOGIN, 404, 404, OK, 404, 404, 404)
+RUNNER = every(404, anonymous=LOGIN, panelist=OK)
 # The panelist's own scorecard: interviewers only, and of them only the panel.
-PANEL_ONLY = rule(LOGIN, 403, 404, OK, 403, 403, 404)
-# Submitted results of one session: the panel (after submitting), the owner, admins.
-REVIEW = rule(LOGIN, 403, 404, OK, 404, OK, OK)
-MANAGERS = rule(LOGIN, 403, 403, 403, OK, OK, OK)
-OWNER = rule(LOGIN, 403, 403, 403, 404, OK, OK)
-STAFF = rule(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, OK)
+PANEL_ONLY = {
+    **every(403, anonymous=LOGIN, admin=404),
+    **interviewers(404, panelist=OK),
+}
+# Submitted results of one session: the panel (after submitting), the owner, admins. A
+# coordinator schedules; they do not read the panel's scorecards.
+REVIEW = {
+    **every(404, anonymous=LOGIN, no_role=403, curator=403),
+    "panelist": OK,
+    "owner": OK,
+    "admin": OK,
+}
+MANAGERS = every(403, anonymous=LOGIN, other_manager=OK, owner=OK, admin=OK)
+OWNER = {**MANAGERS, "other_manager": 404}
+
+
+def staff_page(*, admin: Any, curator: Any) -> dict[str, Any]:
+    """A page of the Django admin: everyone but staff gets the admin's sign-in."""
+    return every(ADMIN_LOGIN, admin=admin, curator=curator)
+
+
+# Every admin page: admins; curators only the question bank's (and the admin's own pages).
+STAFF = staff_page(admin=OK, curator=403)
+BANK_STAFF = staff_page(admin=OK, curator=OK)
 # Pages of a read-only admin (sessions are made by scheduling, axes records by axes):
 # staff get 403, everyone else the admin's sign-in.
-STAFF_READ_ONLY = {**STAFF, "admin": 403}
+STAFF_READ_ONLY = staff_page(admin=403, curator=403)
 ADMIN_READ_ONLY_PAGES = {
     "admin:autocomplete",  # asked with no field to complete
     "admin:axes_accessattempt_add",
@@ -67,32 +144,51 @@ ADMIN_READ_ONLY_PAGES = {
     "admin:interviews_interviewsession_add",
     "admin:interviews_interviewsession_delete",
 }
+# Pages of the admin every staff user has: its index, their password, the catalog.
+ADMIN_OWN_PAGES = {
+    "admin:index",
+    "admin:password_change",
+    "admin:password_change_done",
+    "admin:jsi18n",
+    "admin:view_on_site",
+}
 # Signing in to and out of the admin is open to everyone, like the app's own.
-ADMIN_OPEN = {"admin:login": EVERYONE, "admin:logout": rule(OK, OK, OK, OK, OK, OK, LOGIN)}
+ADMIN_OPEN = {
+    "admin:login": EVERYONE,
+    "admin:logout": every(
+        LOGIN, anonymous=OK, no_role=OK, **interviewers(OK), other_manager=OK, owner=OK
+    ),
+}
+# The admin's unnamed "<model>/<id>/" URLs redirect any staff user to the change page, which
+# asks for the permission itself; and a history page of an object that does not exist
+# (the axes records: there are none) redirects any staff user before asking. A redirect
+# shows nothing.
+STAFF_REDIRECTS = staff_page(admin=OK, curator=OK)
 # A page the admin does not have: staff see a 404, everyone else the admin's sign-in.
-ADMIN_CATCH_ALL = {**STAFF, "admin": 404}
-METRICS = rule(404, 404, 404, 404, 404, 404, OK)
+ADMIN_CATCH_ALL = staff_page(admin=404, curator=404)
+METRICS = every(404, admin=OK)
+TEAM = OWNER
 
 RULES: dict[str, dict[str, Any]] = {
     "login": EVERYONE,
-    "logout": rule(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    "logout": every(LOGIN),
     "healthz": EVERYONE,
     "readyz": EVERYONE,
     "metrics": METRICS,
-    "questions:list": ANY_ROLE,
-    "questions:detail": ANY_ROLE,
+    "questions:list": BANK,
+    "questions:detail": BANK,
     "interviews:home": SIGNED_IN,
-    "interviews:template_list": INTERVIEWERS,
-    "interviews:template_new": INTERVIEWERS,
-    "interviews:template_generate": INTERVIEWERS,
-    "interviews:template_builder": INTERVIEWERS,
-    "interviews:template_details": INTERVIEWERS,
-    "interviews:template_clone": INTERVIEWERS,
-    "interviews:template_add_question": INTERVIEWERS,
-    "interviews:template_remove_question": INTERVIEWERS,
-    "interviews:template_move_question": INTERVIEWERS,
-    "interviews:template_question_minutes": INTERVIEWERS,
-    "interviews:session_new": INTERVIEWERS,
+    "interviews:template_list": TEMPLATE_USERS,
+    "interviews:template_new": TEMPLATE_USERS,
+    "interviews:template_generate": TEMPLATE_USERS,
+    "interviews:template_builder": TEMPLATE_USERS,
+    "interviews:template_details": TEMPLATE_EDITORS,
+    "interviews:template_clone": TEMPLATE_USERS,
+    "interviews:template_add_question": TEMPLATE_EDITORS,
+    "interviews:template_remove_question": TEMPLATE_EDITORS,
+    "interviews:template_move_question": TEMPLATE_EDITORS,
+    "interviews:template_question_minutes": TEMPLATE_EDITORS,
+    "interviews:session_new": SCHEDULERS,
     "interviews:runner": RUNNER,
     "interviews:runner_start": RUNNER,
     "interviews:runner_finish": RUNNER,
@@ -111,6 +207,8 @@ RULES: dict[str, dict[str, Any]] = {
     "interviews:session_export_json": REVIEW,
     "interviews:position_list": MANAGERS,
     "interviews:position_detail": OWNER,
+    "interviews:position_team_add": TEAM,
+    "interviews:position_team_remove": TEAM,
     "interviews:compare": OWNER,
     "interviews:position_export_csv": OWNER,
     "interviews:position_export_json": OWNER,
@@ -170,8 +268,16 @@ def rule_for(name: str) -> dict[str, Any] | None:
         return ADMIN_CATCH_ALL
     if name in ADMIN_OPEN:
         return ADMIN_OPEN[name]
+    if name.startswith(f"{ADMIN_NAMESPACE}:<unnamed>") or (
+        name.startswith(f"{ADMIN_NAMESPACE}:axes_") and name.endswith("_history")
+    ):
+        return STAFF_REDIRECTS
     if name in ADMIN_READ_ONLY_PAGES:
         return STAFF_READ_ONLY
+    if name in ADMIN_OWN_PAGES or name.startswith(f"{ADMIN_NAMESPACE}:questions_"):
+        return BANK_STAFF
+    if name == f"{ADMIN_NAMESPACE}:app_list":
+        return BANK_STAFF  # asked for the questions app (kwargs_for)
     if name.startswith(f"{ADMIN_NAMESPACE}:"):
         return STAFF
     return RULES.get(name)
@@ -191,10 +297,17 @@ def test_every_rule_names_a_real_url():
 
 
 @pytest.fixture
-def world(admin_user, interviewer, interviewer2, manager, other_manager, stranger):
+def world(admin_user, interviewer, interviewer2, manager, other_manager, stranger, curator):
+    coordinator = make_user("coordinator", group=INTERVIEWER_GROUP)
+    off_team = make_user("off_team", group=INTERVIEWER_GROUP)
     position = make_position(manager)
     make_position(other_manager, title="Other position")
-    template = make_template(count=3)
+    seat(position, interviewer)
+    seat(position, interviewer2)
+    seat(position, coordinator, TeamRole.COORDINATOR)
+    # A seat for the remove button to take away: nobody else's.
+    member = seat(position, make_user("leaving", group=INTERVIEWER_GROUP))
+    template = make_template(count=3, owner=interviewer, position=position)
     # A running session where the panelist's scorecard is a draft: for the runner.
     live = make_session(panel=[interviewer], position=position, template=template)
     # A finished session where the panelist has submitted: for review and exports.
@@ -216,7 +329,10 @@ def world(admin_user, interviewer, interviewer2, manager, other_manager, strange
     users = {
         "anonymous": None,
         "no_role": stranger,
+        "curator": curator,
+        "off_team": off_team,
         "outsider": interviewer2,
+        "coordinator": coordinator,
         "panelist": interviewer,
         "other_manager": other_manager,
         "owner": manager,
@@ -228,6 +344,7 @@ def world(admin_user, interviewer, interviewer2, manager, other_manager, strange
         "done": done,
         "done_card": done_card,
         "position": position,
+        "member": member,
         "template": template,
         "item": item,
         "question": question,
@@ -250,6 +367,7 @@ def kwargs_for(route: Route, world: dict[str, Any]) -> dict[str, Any]:
         "position_id": lambda: world["position"].pk,
         "template_id": lambda: world["template"].pk,
         "item_id": lambda: world["item"].pk,
+        "member_id": lambda: world["member"].pk,
         "slug": lambda: world["question"].slug,
         "app_label": lambda: "questions",
         "object_id": lambda: str(_first_object_id(model, world)),

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews.models import Candidate, InterviewSession, Scorecard
-from tests.factories import make_position, make_template
+from interviews.models import Candidate, InterviewSession, Scorecard, TeamRole
+from tests.factories import make_position, make_template, seat
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +18,12 @@ URL = "/sessions/new/"
 
 
 @pytest.fixture
-def position(manager):
-    return make_position(manager)
+def position(manager, interviewer, interviewer2):
+    """The manager's position; `interviewer` coordinates its team, `interviewer2` is on it."""
+    position = make_position(manager)
+    seat(position, interviewer, TeamRole.COORDINATOR)
+    seat(position, interviewer2)
+    return position
 
 
 @pytest.fixture
@@ -82,7 +86,7 @@ def test_it_schedules_a_new_candidate_and_opens_the_runner(
 
 
 def test_it_schedules_an_existing_candidate(client_for, interviewer, position, template):
-    candidate = Candidate.objects.create(full_name="Grace Hopper")
+    candidate = Candidate.objects.create(full_name="Grace Hopper", created_by=interviewer)
     client_for(interviewer).post(
         URL,
         form_data(position, template, [interviewer], candidate=candidate.pk, new_candidate_name=""),
@@ -103,7 +107,7 @@ def test_it_needs_a_candidate(client_for, interviewer, position, template):
 def test_it_refuses_both_an_existing_and_a_new_candidate(
     client_for, interviewer, position, template
 ):
-    candidate = Candidate.objects.create(full_name="Grace Hopper")
+    candidate = Candidate.objects.create(full_name="Grace Hopper", created_by=interviewer)
     page = client_for(interviewer).post(
         URL, form_data(position, template, [interviewer], candidate=candidate.pk)
     )
@@ -164,17 +168,22 @@ def test_a_bad_time_is_a_form_error(client_for, interviewer, position, template)
     assert not InterviewSession.objects.exists()
 
 
-def test_a_template_page_link_preselects_the_template(client_for, interviewer, template):
+def test_a_template_page_link_preselects_the_template(client_for, interviewer, position, template):
     html = client_for(interviewer).get(URL, {"template": template.pk}).content.decode()
     assert f'<option value="{template.pk}" selected>' in html
 
 
-@pytest.mark.parametrize("persona", ["manager", "stranger"])
-def test_users_without_the_interviewer_role_get_403(
+# The manager schedules for their own position now; an interviewer on the team who does not
+# coordinate it, a hiring manager with no position and a user with no role do not.
+@pytest.mark.parametrize("persona", ["interviewer2", "other_manager", "stranger"])
+def test_users_who_schedule_for_no_position_get_403(
     client_for, request, persona, interviewer, position, template
 ):
     client = client_for(request.getfixturevalue(persona))
-    assert client.get(URL).status_code == 403
+    page = client.get(URL)
+    assert page.status_code == 403
+    if persona != "stranger":
+        assert "its coordinators and admins schedule interviews" in page.content.decode()
     assert client.post(URL, form_data(position, template, [interviewer])).status_code == 403
     assert not InterviewSession.objects.exists()
 

@@ -129,3 +129,28 @@ def test_it_requires_the_seed_pack(project_dir, monkeypatch):
         seed_demo()
     assert not User.objects.exists()
     assert not InterviewTemplate.objects.exists()
+
+
+def test_the_demo_team_has_a_coordinator_and_an_interviewer(seed_pack, project_dir, monkeypatch):
+    from interviews.access import may_edit_template, may_schedule_for, positions_visible_to
+    from interviews.models import PositionMember
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-123")
+    seed_demo()
+    seed_demo()  # a re-run adds no second seat
+    position = Position.objects.get(title="Backend engineer")
+    seats = PositionMember.objects.filter(position=position).order_by("user__username")
+    assert [(seat.user.username, seat.role) for seat in seats] == [
+        ("interviewer", "coordinator"),
+        ("interviewer2", "interviewer"),
+    ]
+    users = {user.username: user for user in User.objects.all()}
+    assert may_schedule_for(users["interviewer"], position)
+    assert not may_schedule_for(users["interviewer2"], position)
+    assert list(positions_visible_to(users["interviewer2"])) == [position]
+    for name in (SCREEN, DEEP_DIVE):
+        template = InterviewTemplate.objects.get(name=name)
+        assert template.created_by == users["admin"]
+        assert may_edit_template(users["admin"], template)
+        assert may_edit_template(users["manager"], template)  # its position's manager
+        assert not may_edit_template(users["interviewer"], template)

@@ -13,6 +13,7 @@ from tests.factories import (
     make_question,
     make_session,
     make_template,
+    seat,
 )
 from tests.htmx import wait_until_settled
 
@@ -48,7 +49,7 @@ def test_the_list_shows_count_minutes_against_target_and_coverage(client_for, in
 
 
 def test_the_builder_shows_questions_in_order_with_the_budget(client_for, interviewer):
-    template = make_template(count=3, minutes=10)
+    template = make_template(owner=interviewer, count=3, minutes=10)
     template.target_minutes = 25
     template.save()
     page = client_for(interviewer).get(builder_url(template))
@@ -60,7 +61,7 @@ def test_the_builder_shows_questions_in_order_with_the_budget(client_for, interv
 
 
 def test_the_builder_shows_under_budget(client_for, interviewer):
-    template = make_template(count=2, minutes=5)
+    template = make_template(owner=interviewer, count=2, minutes=5)
     template.target_minutes = 30
     template.save()
     html = client_for(interviewer).get(builder_url(template)).content.decode()
@@ -74,7 +75,7 @@ def test_the_coverage_meter_counts_and_flags_empty_categories(client_for, interv
         make_question(category=databases, difficulty=Difficulty.EASY),
         make_question(category=databases, difficulty=Difficulty.HARD),
     ]
-    template = make_template(questions=questions)
+    template = make_template(owner=interviewer, questions=questions)
     html = client_for(interviewer).get(builder_url(template)).content.decode()
     assert '<table class="coverage"' in html
     assert "No questions yet in: Security." in html
@@ -86,7 +87,7 @@ def test_the_bank_lists_only_published_questions_and_marks_added_ones(client_for
     in_template = make_question(category=category)
     available = make_question(category=category)
     draft = make_question(category=category, status=Status.DRAFT)
-    template = make_template(questions=[in_template])
+    template = make_template(owner=interviewer, questions=[in_template])
     html = client_for(interviewer).get(builder_url(template)).content.decode()
     assert f'id="added-{in_template.pk}"' in html
     assert f'id="add-{available.pk}"' in html
@@ -99,7 +100,7 @@ def test_the_bank_filters_by_category_difficulty_tag_and_search(client_for, inte
     index = make_question(category=databases, difficulty=Difficulty.MEDIUM, tags=["indexes"])
     joins = make_question(category=databases, difficulty=Difficulty.EASY, tags=["sql"])
     owasp = make_question(category=security, prompt="What is in the OWASP top 10?", tags=["web"])
-    template = make_template(count=1)
+    template = make_template(owner=interviewer, count=1)
     client = client_for(interviewer)
 
     def bank(**params):
@@ -118,7 +119,7 @@ def test_the_bank_filters_by_category_difficulty_tag_and_search(client_for, inte
 def test_an_htmx_bank_search_returns_only_the_results(client_for, interviewer):
     category = make_category("Databases")
     question = make_question(category=category, prompt="Explain database indexes.")
-    template = make_template(count=1)
+    template = make_template(owner=interviewer, count=1)
     page = client_for(interviewer).get(
         builder_url(template),
         {"q": "indexes"},
@@ -131,7 +132,7 @@ def test_an_htmx_bank_search_returns_only_the_results(client_for, interviewer):
 
 
 def test_adding_a_question_appends_it_and_bumps_the_version(client_for, interviewer):
-    template = make_template(count=2)
+    template = make_template(owner=interviewer, count=2)
     question = make_question(difficulty=Difficulty.HARD)
     page = client_for(interviewer).post(
         reverse("interviews:template_add_question", args=[template.pk]),
@@ -146,7 +147,7 @@ def test_adding_a_question_appends_it_and_bumps_the_version(client_for, intervie
 
 
 def test_adding_over_htmx_returns_the_list_and_marks_the_bank(client_for, interviewer):
-    template = make_template(count=1)
+    template = make_template(owner=interviewer, count=1)
     question = make_question()
     page = client_for(interviewer).post(
         reverse("interviews:template_add_question", args=[template.pk]),
@@ -162,7 +163,7 @@ def test_adding_over_htmx_returns_the_list_and_marks_the_bank(client_for, interv
 
 
 def test_adding_a_draft_or_unknown_question_changes_nothing(client_for, interviewer):
-    template = make_template(count=1)
+    template = make_template(owner=interviewer, count=1)
     draft = make_question(status=Status.DRAFT)
     client = client_for(interviewer)
     for forged in (draft.pk, 999999, "abc"):
@@ -178,7 +179,7 @@ def test_adding_a_draft_or_unknown_question_changes_nothing(client_for, intervie
 
 
 def test_adding_a_question_twice_says_so(client_for, interviewer):
-    template = make_template(count=1)
+    template = make_template(owner=interviewer, count=1)
     question = template.items.get().question
     page = client_for(interviewer).post(
         reverse("interviews:template_add_question", args=[template.pk]),
@@ -190,7 +191,7 @@ def test_adding_a_question_twice_says_so(client_for, interviewer):
 
 
 def test_removing_a_question_closes_the_gap(client_for, interviewer):
-    template = make_template(count=3)
+    template = make_template(owner=interviewer, count=3)
     first, second, third = template.items.order_by("order")
     client_for(interviewer).post(item_url("template_remove_question", template, second))
     assert list(template.items.order_by("order").values_list("order", "pk")) == [
@@ -202,7 +203,7 @@ def test_removing_a_question_closes_the_gap(client_for, interviewer):
 
 
 def test_moving_up_and_down_swaps_neighbours(client_for, interviewer):
-    template = make_template(count=3)
+    template = make_template(owner=interviewer, count=3)
     a, b, c = titles(template)
     _, second, _ = template.items.order_by("order")
     client = client_for(interviewer)
@@ -217,7 +218,7 @@ def test_moving_up_and_down_swaps_neighbours(client_for, interviewer):
 
 
 def test_moving_over_htmx_returns_the_reordered_list(client_for, interviewer):
-    template = make_template(count=2)
+    template = make_template(owner=interviewer, count=2)
     a, b = titles(template)
     _, last = template.items.order_by("order")
     page = client_for(interviewer).post(
@@ -233,7 +234,7 @@ def test_moving_over_htmx_returns_the_reordered_list(client_for, interviewer):
 
 
 def test_moving_the_first_question_up_says_it_is_already_first(client_for, interviewer):
-    template = make_template(count=2)
+    template = make_template(owner=interviewer, count=2)
     first = template.items.order_by("order").first()
     before = titles(template)
     page = client_for(interviewer).post(
@@ -244,7 +245,7 @@ def test_moving_the_first_question_up_says_it_is_already_first(client_for, inter
 
 
 def test_a_bad_direction_is_refused(client_for, interviewer):
-    template = make_template(count=2)
+    template = make_template(owner=interviewer, count=2)
     before = titles(template)
     last = template.items.order_by("order").last()
     page = client_for(interviewer).post(
@@ -257,7 +258,7 @@ def test_a_bad_direction_is_refused(client_for, interviewer):
 
 
 def test_changing_minutes_updates_the_total_and_the_version(client_for, interviewer):
-    template = make_template(count=2, minutes=5)
+    template = make_template(owner=interviewer, count=2, minutes=5)
     item = template.items.order_by("order").first()
     page = client_for(interviewer).post(
         item_url("template_question_minutes", template, item),
@@ -272,7 +273,7 @@ def test_changing_minutes_updates_the_total_and_the_version(client_for, intervie
 
 @pytest.mark.parametrize("minutes", ["0", "181", "abc", ""])
 def test_it_rejects_minutes_out_of_range(client_for, interviewer, minutes):
-    template = make_template(count=1, minutes=5)
+    template = make_template(owner=interviewer, count=1, minutes=5)
     item = template.items.get()
     page = client_for(interviewer).post(
         item_url("template_question_minutes", template, item),
@@ -287,8 +288,9 @@ def test_it_rejects_minutes_out_of_range(client_for, interviewer, minutes):
 
 
 def test_saving_details_changes_name_target_and_position(client_for, interviewer, manager):
-    template = make_template(count=1)
+    template = make_template(owner=interviewer, count=1)
     position = make_position(manager)
+    seat(position, interviewer)  # a template goes only to a position one is on
     page = client_for(interviewer).post(
         reverse("interviews:template_details", args=[template.pk]),
         {
@@ -309,7 +311,7 @@ def test_saving_details_changes_name_target_and_position(client_for, interviewer
 
 
 def test_invalid_details_show_errors_and_change_nothing(client_for, interviewer):
-    template = make_template(count=1, name="Keep me")
+    template = make_template(owner=interviewer, count=1, name="Keep me")
     page = client_for(interviewer).post(
         reverse("interviews:template_details", args=[template.pk]),
         {"name": "", "target_minutes": "0"},
@@ -333,7 +335,7 @@ def test_cloning_copies_questions_and_opens_the_copy(client_for, interviewer):
 def test_editing_a_template_after_scheduling_leaves_the_session_alone(
     client_for, interviewer, manager
 ):
-    template = make_template(count=3)
+    template = make_template(owner=interviewer, count=3)
     session = make_session(
         panel=[interviewer], position=make_position(manager), template=template, started=False
     )
@@ -364,7 +366,9 @@ def test_editing_a_template_after_scheduling_leaves_the_session_alone(
 @pytest.mark.parametrize("count", [5, 30])
 def test_the_builder_query_count_is_flat(client_for, interviewer, django_assert_num_queries, count):
     category = make_category()
-    template = make_template(questions=[make_question(category=category) for _ in range(count)])
+    template = make_template(
+        owner=interviewer, questions=[make_question(category=category) for _ in range(count)]
+    )
     for _ in range(count):
         make_question(category=make_category())
     client = client_for(interviewer)
@@ -404,7 +408,8 @@ def template_urls(template: InterviewTemplate) -> list[tuple[str, str]]:
     ]
 
 
-@pytest.mark.parametrize("persona", ["manager", "stranger"])
+# Hiring managers open templates now (they shape their positions'): see test_teams.py.
+@pytest.mark.parametrize("persona", ["stranger"])
 def test_users_without_the_interviewer_role_get_403(client_for, request, persona):
     template = make_template(count=2)
     client = client_for(request.getfixturevalue(persona))
@@ -424,7 +429,7 @@ def test_anonymous_users_are_sent_to_sign_in(client):
 
 
 def test_wrong_methods_get_405(client_for, interviewer):
-    template = make_template(count=2)
+    template = make_template(owner=interviewer, count=2)
     client = client_for(interviewer)
     for method, url in template_urls(template):
         wrong = "delete" if url.endswith("/generate/") else ("post" if method == "get" else "get")
@@ -537,10 +542,10 @@ def builder_page(role_groups, page, live_server, interviewer):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_keyboard_reorder_keeps_focus_on_the_moved_question(builder_page):
+def test_keyboard_reorder_keeps_focus_on_the_moved_question(builder_page, interviewer):
     from playwright.sync_api import expect
 
-    template = make_template(count=3)
+    template = make_template(owner=interviewer, count=3)
     a, b, c = titles(template)
     first = template.items.order_by("order").first()
     page = builder_page(template)
@@ -559,10 +564,12 @@ def test_keyboard_reorder_keeps_focus_on_the_moved_question(builder_page):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_adding_from_the_bank_by_keyboard_updates_list_coverage_and_marks(builder_page):
+def test_adding_from_the_bank_by_keyboard_updates_list_coverage_and_marks(
+    builder_page, interviewer
+):
     from playwright.sync_api import expect
 
-    template = make_template(count=1, minutes=5)
+    template = make_template(owner=interviewer, count=1, minutes=5)
     extra = make_question(category=make_category("Security"), difficulty=Difficulty.HARD)
     page = builder_page(template)
     page.get_by_label("Search").fill(extra.title)

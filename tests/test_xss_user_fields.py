@@ -11,9 +11,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from interviews.models import InterviewSession, Scorecard
+from interviews.models import InterviewSession, Scorecard, TeamRole
 from questions.models import Question, Status
-from tests.factories import make_position, make_session, make_template
+from tests.factories import make_position, make_session, make_template, seat
 
 PAYLOADS = {
     "script": "<script>alert('x')</script>",
@@ -48,6 +48,8 @@ def assert_inert(html: str, where: str) -> None:
 def hostile_session(client, interviewer, interviewer2, manager):
     """A session scheduled, run and submitted through the forms, with HOSTILE everywhere."""
     position = make_position(manager)
+    seat(position, interviewer, TeamRole.COORDINATOR)
+    seat(position, interviewer2)
     template = make_template(count=2)
     client.force_login(interviewer)
     response = client.post(

@@ -1,7 +1,11 @@
 """Interview templates: the list, the builder, clone, and the blueprint generator (B1–B4).
 
-Templates are shared by every interviewer (any of them may run any template), so the
-check is the role; a template that does not exist is a 404.
+Templates are shared by every interviewer (any of them may run any template), and a
+hiring manager shapes their positions' templates; so seeing and cloning need the role.
+Changing one is for its owner, the hiring manager of its position, or an admin
+(`access.may_edit_template`): everyone else sees it read-only with "Clone", and every
+change they send is refused (403) with the same words. A template that does not exist
+is a 404.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from django.contrib import messages
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,6 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from interviews import template_edits
+from interviews.access import may_edit_template, positions_visible_to
 from interviews.blueprint import DIFFICULTIES, BlueprintError, coverage, propose_template
 from interviews.forms import (
     AddQuestionForm,
@@ -29,20 +34,40 @@ from interviews.forms import (
 )
 from interviews.models import InterviewTemplate
 from interviews.template_edits import TemplateEditError
+from intervy.errors import render_error
 from intervy.http import HtmxHttpRequest
-from intervy.roles import interviewer_required
+from intervy.roles import template_user_required
 from questions.models import Category, Question
 
 # The builder lists at most this many bank matches; the filters narrow further.
 BANK_LIMIT = 40
+READ_ONLY = (
+    "Only this template's owner, the hiring manager of its position or an admin may change "
+    "it. Clone it to make a copy of your own."
+)
+
+
+def _template_for(template_id: int) -> InterviewTemplate:
+    """The template (404 if there is none), with its position for `may_edit_template`."""
+    return get_object_or_404(InterviewTemplate.objects.select_related("position"), pk=template_id)
+
+
+def _refusal(request: HtmxHttpRequest, template: InterviewTemplate) -> HttpResponse | None:
+    """403 saying READ_ONLY unless the user may change the template; None if they may."""
+    if may_edit_template(request.user, template):
+        return None
+    return render_error(request, 403, READ_ONLY)
 
 
 @require_GET
-@interviewer_required
+@template_user_required
 def template_list(request: HtmxHttpRequest) -> HttpResponse:
+    on_its_position = positions_visible_to(request.user).filter(pk=OuterRef("position_id"))
     templates = (
         InterviewTemplate.objects.select_related("position")
         .annotate(
+            # A position's title is shown only to those on it (PRODUCT F1).
+            position_shown=Exists(on_its_position),
             question_count=Count("items"),
             total_minutes=Sum("items__minutes", default=0),
             category_count=Count("items__question__category", distinct=True),
@@ -60,7 +85,7 @@ def template_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
-@interviewer_required
+@template_user_required
 def template_new(request: HtmxHttpRequest) -> HttpResponse:
     template = InterviewTemplate.objects.create(
         name="Untitled template", target_minutes=30, created_by=request.user
@@ -70,6 +95,7 @@ def template_new(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _builder_context(
+    user: Any,
     template: InterviewTemplate,
     filters: BankFilterForm,
     *,
@@ -80,16 +106,31 @@ def _builder_context(
     items = list(template.items.select_related("question__category").order_by("order"))
     categories = list(Category.objects.all())
     added = {item.question_id for item in items}
-    matches = list(
-        filters.filter(Question.objects.published().with_category()).order_by(
-            "category__position", "id"
-        )[: BANK_LIMIT + 1]
+    may_edit = may_edit_template(user, template)
+    # A read-only builder offers nothing to add, so it does not search the bank.
+    matches = (
+        list(
+            filters.filter(Question.objects.published().with_category()).order_by(
+                "category__position", "id"
+            )[: BANK_LIMIT + 1]
+        )
+        if may_edit
+        else []
     )
     total_minutes = sum(item.minutes for item in items)
+    # The position's title only for those on it; an editor always chose it or manages it.
+    position_shown = may_edit or (
+        template.position_id is not None
+        and positions_visible_to(user).filter(pk=template.position_id).exists()
+    )
     return {
+        "position_shown": position_shown,
         "template": template,
         "items": items,
-        "details_form": details_form or TemplateDetailsForm(instance=template),
+        "may_edit": may_edit,
+        "read_only_reason": READ_ONLY,
+        "details_form": details_form
+        or TemplateDetailsForm(instance=template, positions=positions_visible_to(user)),
         "filters": filters,
         "filter_pairs": parse_qsl(filters.querystring()),
         "bank": [(question, question.pk in added) for question in matches[:BANK_LIMIT]],
@@ -108,11 +149,11 @@ def _builder_context(
 
 
 @require_GET
-@interviewer_required
+@template_user_required
 def template_builder(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
-    template = get_object_or_404(InterviewTemplate, pk=template_id)
+    template = _template_for(template_id)
     filters = BankFilterForm(request.GET)
-    context = _builder_context(template, filters)
+    context = _builder_context(request.user, template, filters)
     if request.htmx and request.htmx.target == "bank-results":
         return TemplateResponse(request, "interviews/template_builder.html#bank", context)
     return TemplateResponse(request, "interviews/template_builder.html", context)
@@ -129,7 +170,9 @@ def _after_change(
     filters = BankFilterForm(request.POST)
     if request.htmx:
         template.refresh_from_db()
-        context = _builder_context(template, filters, error=error, minutes_errors=minutes_errors)
+        context = _builder_context(
+            request.user, template, filters, error=error, minutes_errors=minutes_errors
+        )
         return TemplateResponse(request, "interviews/template_builder.html#changed", context)
     if error:
         messages.error(request, error)
@@ -139,13 +182,17 @@ def _after_change(
 
 
 @require_POST
-@interviewer_required
+@template_user_required
 def template_details(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
-    template = get_object_or_404(InterviewTemplate, pk=template_id)
-    form = TemplateDetailsForm(request.POST, instance=template)
+    template = _template_for(template_id)
+    if refused := _refusal(request, template):
+        return refused
+    form = TemplateDetailsForm(
+        request.POST, instance=template, positions=positions_visible_to(request.user)
+    )
     if not form.is_valid():
         template.refresh_from_db()
-        context = _builder_context(template, BankFilterForm(), details_form=form)
+        context = _builder_context(request.user, template, BankFilterForm(), details_form=form)
         return TemplateResponse(request, "interviews/template_builder.html", context, status=400)
     form.save()
     messages.success(request, "Template details saved.")
@@ -153,9 +200,11 @@ def template_details(request: HtmxHttpRequest, template_id: int) -> HttpResponse
 
 
 @require_POST
-@interviewer_required
+@template_user_required
 def template_add_question(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
-    template = get_object_or_404(InterviewTemplate, pk=template_id)
+    template = _template_for(template_id)
+    if refused := _refusal(request, template):
+        return refused
     form = AddQuestionForm(request.POST)
     if not form.is_valid():
         return _after_change(request, template, error="That question is not in the published bank.")
@@ -167,11 +216,13 @@ def template_add_question(request: HtmxHttpRequest, template_id: int) -> HttpRes
 
 
 @require_POST
-@interviewer_required
+@template_user_required
 def template_remove_question(
     request: HtmxHttpRequest, template_id: int, item_id: int
 ) -> HttpResponse:
-    template = get_object_or_404(InterviewTemplate, pk=template_id)
+    template = _template_for(template_id)
+    if refused := _refusal(request, template):
+        return refused
     try:
         template_edits.remove_question(template, item_id)
     except TemplateEditError as exc:
@@ -180,11 +231,13 @@ def template_remove_question(
 
 
 @require_POST
-@interviewer_required
+@template_user_required
 def template_move_question(
     request: HtmxHttpRequest, template_id: int, item_id: int
 ) -> HttpResponse:
-    template = get_object_or_404(InterviewTemplate, pk=template_id)
+    template = _template_for(template_id)
+    if refused := _refusal(request, template):
+        return refused
     form = MoveQuestionForm(request.POST)
     if not form.is_valid():
         return _after_change(request, template, error="A question moves up or down.")
@@ -196,11 +249,13 @@ def template_move_question(
 
 
 @require_POST
-@interviewer_required
+@template_user_required
 def template_question_minutes(
     request: HtmxHttpRequest, template_id: int, item_id: int
 ) -> HttpResponse:
-    template = get_object_or_404(InterviewTemplate, pk=template_id)
+    template = _template_for(template_id)
+    if refused := _refusal(request, template):
+        return refused
     form = QuestionMinutesForm(request.POST)
     if not form.is_valid():
         message = "Minutes must be a whole number from 1 to 180."
@@ -213,16 +268,16 @@ def template_question_minutes(
 
 
 @require_POST
-@interviewer_required
+@template_user_required
 def template_clone(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
-    template = get_object_or_404(InterviewTemplate, pk=template_id)
+    template = _template_for(template_id)
     copy = template_edits.clone_template(template, by=request.user)
     messages.success(request, f"Cloned “{template.name}”: this is the copy.")
     return redirect("interviews:template_builder", copy.pk)
 
 
 @require_http_methods(["GET", "POST"])
-@interviewer_required
+@template_user_required
 def template_generate(request: HtmxHttpRequest) -> HttpResponse:
     """GET shows the form and, once filled in, the proposal; POST creates the template.
 

@@ -36,6 +36,7 @@ from interviews.models import (
     Scorecard,
     SessionQuestion,
 )
+from interviews.pages.position_team import team_panel
 from interviews.views.scorecards import Row, Sheet, build_sheets
 from intervy.http import HtmxHttpRequest
 from intervy.roles import hiring_manager_required, role_required
@@ -240,6 +241,7 @@ def position_detail(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
         "position": position,
         "candidates": list(summaries.values()),
         "max_compared": MAX_COMPARED,
+        "team": team_panel(position),
     }
     return TemplateResponse(request, "interviews/position_detail.html", context)
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from interviews import scoring
-from interviews.access import session_for_panelist, visible_scorecards
+from interviews.access import manages_position, session_for_panelist, visible_scorecards
 from interviews.forms_scorecards import SUBMIT, AmendmentForm, ScorecardForm
 from interviews.models import (
     Amendment,
@@ -34,7 +34,7 @@ from interviews.models import (
 )
 from interviews.services import amend_scorecard, save_scorecard_draft, submit_scorecard
 from intervy.http import HtmxHttpRequest
-from intervy.roles import interviewer_required, is_admin, is_hiring_manager, role_required
+from intervy.roles import interviewer_required, role_required
 from questions.markdown import render_inline_markdown
 
 LOCKED_MESSAGE = "This scorecard is submitted and locked; change it with an amendment below."
@@ -139,9 +139,7 @@ def build_sheets(scorecards: Sequence[Scorecard]) -> list[Sheet]:
 
 def sees_history(user: Any, session: InterviewSession) -> bool:
     """The audit trail is for admins and the position's hiring manager, not the panel."""
-    return is_admin(user) or (
-        is_hiring_manager(user) and session.position.hiring_manager_id == user.pk
-    )
+    return manages_position(user, session.position)
 
 
 def history_of(scorecard: Scorecard) -> list[AuditEvent]:

@@ -1,8 +1,12 @@
-"""`manage.py seed_demo`: the demo users, a position and the two ready templates (PRODUCT B5).
+"""`manage.py seed_demo`: the demo users, a position with its hiring team, and the two
+ready templates (PRODUCT B5, F1).
 
 Idempotent: run it on every `make run`. Users are updated in place (roles and password
 set again), the position and templates are found by name and created only if missing,
-so edits made to them in the app survive a re-run.
+so edits made to them in the app survive a re-run. `interviewer` (a coordinator, so
+they can schedule) and `interviewer2` (an interviewer) are put back on the position's
+team if missing; a role changed in the app is kept. The ready templates belong to the
+admin, so only admins change them and everyone else clones them.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from interviews.blueprint import Blueprint, BlueprintError, propose_template
-from interviews.models import InterviewTemplate, Position
+from interviews.models import InterviewTemplate, Position, PositionMember, TeamRole
 from interviews.template_edits import create_from_proposal, published_bank
 from intervy.roles import HIRING_MANAGERS, INTERVIEWERS
 
@@ -71,10 +75,14 @@ READY_TEMPLATES = (
 DEMO_USERS = (
     # username, role shown, groups, staff
     ("admin", "admin (staff, superuser)", (), True),
-    ("interviewer", "interviewer", (INTERVIEWERS,), False),
-    ("interviewer2", "interviewer", (INTERVIEWERS,), False),
+    ("interviewer", "interviewer, coordinator of Backend engineer", (INTERVIEWERS,), False),
+    ("interviewer2", "interviewer on the Backend engineer team", (INTERVIEWERS,), False),
     ("manager", "hiring manager", (HIRING_MANAGERS,), False),
 )
+
+
+# Who sits on the demo position's hiring team, and as what.
+DEMO_TEAM = (("interviewer", TeamRole.COORDINATOR), ("interviewer2", TeamRole.INTERVIEWER))
 
 
 def password_file() -> Path:
@@ -124,6 +132,12 @@ class Command(BaseCommand):
                     "description": "Builds and runs the services behind the product.",
                 },
             )
+            for username, role in DEMO_TEAM:
+                PositionMember.objects.get_or_create(
+                    position=position,
+                    user=users[username],
+                    defaults={"role": role, "added_by": users["manager"]},
+                )
             for ready in READY_TEMPLATES:
                 self.ensure_template(ready, bank, position, users["admin"])
         port = os.environ.get("PORT", "8000")
@@ -158,6 +172,9 @@ class Command(BaseCommand):
     ) -> InterviewTemplate:
         existing = InterviewTemplate.objects.filter(name=ready.name).first()
         if existing is not None:
+            if existing.created_by_id is None or not existing.created_by.is_superuser:
+                existing.created_by = owner
+                existing.save(update_fields=["created_by"])
             return existing
         try:
             proposal = propose_template(bank, ready.blueprint)
