@@ -43,6 +43,17 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
         "value (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+
+# `make run` serves the production settings over plain HTTP, on the loopback interface
+# only: no HTTPS redirect, no HSTS, cookies without Secure. Refused with any host name a
+# browser elsewhere could use (gunicorn.conf.py refuses a non-loopback bind likewise).
+LOOPBACK_HTTP = envbool("LOOPBACK_HTTP", False)
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+if LOOPBACK_HTTP and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "LOOPBACK_HTTP serves plain HTTP to this machine only; ALLOWED_HOSTS may then hold "
+        f"only {', '.join(sorted(LOOPBACK_HOSTS))}, not {', '.join(ALLOWED_HOSTS)}."
+    )
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -232,10 +243,10 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "intervy.errors.csrf_failure"
 
 if not DEBUG:
-    SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", True)
-    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
+    SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not LOOPBACK_HTTP)
+    CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", not LOOPBACK_HTTP)
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not LOOPBACK_HTTP)
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if LOOPBACK_HTTP else 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
     if PROXY_COUNT:
