@@ -7,10 +7,12 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test lint bench stop-db db setup chromium clean
+.PHONY: help run dev prepare test lint bench stop-db db setup chromium clean
 
 help:
 	@echo "make run      set everything up (venv, local PostgreSQL, migrations, seed pack, demo users) and serve on 127.0.0.1:$(PORT)"
+	@echo "              with gunicorn and the production settings (bin/serve)"
+	@echo "make dev      the same set-up, then Django's auto-reloading development server (DEBUG on)"
 	@echo "make test     run every test: lint, unit, integration on PostgreSQL, browser (Chromium)"
 	@echo "make bench    load benchmark against the signed-in ceiling; writes bench/results/latest.json"
 	@echo "make stop-db  stop the project-local PostgreSQL (data stays in .pg/)"
@@ -40,11 +42,19 @@ setup: $(VENV)/.installed
 db: setup
 	@"$(PY)" -m intervy.localdb >/dev/null
 
-run: setup
+prepare: setup
 	@"$(PY)" manage.py migrate --no-input -v 0
 	@"$(PY)" manage.py load_questions seeds/
-	@"$(PY)" manage.py seed_demo
-	@echo "Serving Intervy on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it; the database keeps running, 'make stop-db' stops it)"
+	@PORT="$(PORT)" "$(PY)" manage.py seed_demo
+
+# gunicorn with the production settings on 127.0.0.1, as a small team runs real interviews.
+run: prepare
+	@echo "Serving Intervy with gunicorn on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it; the database keeps running, 'make stop-db' stops it)"
+	@PORT="$(PORT)" PY="$(PY)" bin/serve
+
+# Django's development server: reloads on every code change, shows tracebacks (DEBUG on).
+dev: prepare
+	@echo "Serving Intervy (development server, DEBUG on) on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	@"$(PY)" manage.py runserver "127.0.0.1:$(PORT)"
 
 # Debian's Chromium drives the browser tests (Playwright's own download is not reachable).

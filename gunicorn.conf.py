@@ -10,6 +10,11 @@ import shutil
 # Listen on every interface inside a container; a platform may choose the port.
 bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 
+# LOOPBACK_HTTP (make run) drops HTTPS: only ever on the loopback interface.
+_loopback_http = os.environ.get("LOOPBACK_HTTP", "").strip().lower() in {"1", "true", "yes", "on"}
+if _loopback_http and not bind.startswith(("127.", "[::1]:", "localhost:")):
+    raise SystemExit(f"LOOPBACK_HTTP serves plain HTTP on 127.0.0.1 only, not on {bind}")
+
 # Sync workers: the app's requests are short and database-bound, and CONN_MAX_AGE keeps
 # one connection per worker. One worker per CPU unless told otherwise.
 workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 2)

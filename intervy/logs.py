@@ -83,6 +83,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", request_id_var.get()),
+            # Which worker process wrote it: with several, a request's lines share one pid.
+            "pid": record.process,
         }
         for key, value in vars(record).items():
             if key in _STANDARD_ATTRS or key in entry or key in _DROPPED_ATTRS:

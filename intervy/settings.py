@@ -43,6 +43,17 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
         "value (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+
+# `make run` serves the production settings over plain HTTP, on the loopback interface
+# only: no HTTPS redirect, no HSTS, cookies without Secure. Refused with any host name a
+# browser elsewhere could use (gunicorn.conf.py refuses a non-loopback bind likewise).
+LOOPBACK_HTTP = envbool("LOOPBACK_HTTP", False)
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+if LOOPBACK_HTTP and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "LOOPBACK_HTTP serves plain HTTP to this machine only; ALLOWED_HOSTS may then hold "
+        f"only {', '.join(sorted(LOOPBACK_HOSTS))}, not {', '.join(ALLOWED_HOSTS)}."
+    )
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -194,12 +205,18 @@ LOGIN_REDIRECT_URL = "interviews:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling (django-axes 8): counts live in the database (axes' AccessAttempt), so
-# every app process sees the same failures. Either an account or an address is locked
-# once it reaches the limit; a successful sign-in clears that account's count.
+# every app process sees the same failures. A (username, address) pair is locked after
+# AXES_FAILURE_LIMIT failures, an address after SIGN_IN_ADDRESS_FAILURE_LIMIT failures over
+# every username; each failure restarts the cool-off; a successful sign-in clears its own
+# pair only (intervy/throttle.py).
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = envint("SIGN_IN_ADDRESS_FAILURE_LIMIT", 50)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_HANDLER = "intervy.throttle.SignInThrottleHandler"
+AXES_USERNAME_CALLABLE = "intervy.throttle.attempted_username"
 AXES_LOCKOUT_CALLABLE = "intervy.throttle.lockout_response"
 # django-ipware is not installed; our own callable honours PROXY_COUNT (see throttle.py).
 AXES_CLIENT_IP_CALLABLE = "intervy.throttle.client_ip_address"
@@ -210,7 +227,11 @@ PROXY_COUNT = envint("PROXY_COUNT", 0)
 
 # --- Sessions, cookies, security headers ----------------------------------------------
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions are read from the database on every request. cached_db over the per-process
+# memory cache let a signed-out cookie keep working on another worker (each worker trusted
+# its own copy); over a shared database cache it would still be one query per request,
+# the same as reading the session table by its primary key, plus a second write.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
@@ -222,10 +243,10 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "intervy.errors.csrf_failure"
 
 if not DEBUG:
-    SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", True)
-    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
+    SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not LOOPBACK_HTTP)
+    CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", not LOOPBACK_HTTP)
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not LOOPBACK_HTTP)
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if LOOPBACK_HTTP else 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
     if PROXY_COUNT:
@@ -249,8 +270,8 @@ SECURE_CSP = {
 
 # --- Caches ---------------------------------------------------------------------------
 # The default cache is per process; set CACHE_URL (redis://…) to share one across app
-# servers. Nothing correctness-critical lives in it: sessions are backed by the database
-# and throttling counts live in the database.
+# servers. Nothing correctness-critical lives in it: sessions and throttling counts live
+# in the database (README, "What each process keeps to itself").
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}

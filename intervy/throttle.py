@@ -1,15 +1,29 @@
-"""Login throttling on django-axes: who the client is, and what a locked-out client sees."""
+"""Login throttling on django-axes: who the client is, what is counted, what a locked-out
+client sees.
+
+Failures are counted per (username, address) pair and, with a higher limit, per address:
+five wrong passwords for `manager` from one address lock only that pair, so a stranger
+elsewhere cannot lock a colleague out, and one address cannot try more than a few dozen
+passwords across every account. A successful sign-in clears only its own pair.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
-from axes.helpers import get_cool_off
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt
+from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from intervy.auth import RoleAwareGetUserMixin
 
@@ -71,3 +85,85 @@ def lockout_response(
     # Axes returns this from its middleware, after the point where Django renders
     # template responses, so it must leave here rendered.
     return response.render()
+
+
+def attempted_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username an attempt is counted under: as typed, when it could be a real one.
+
+    Axes stores it in a 255-character column, and PostgreSQL refuses NUL in text, so a
+    name no account can have (longer than the username field, or holding NUL) is counted
+    under a fixed-length digest of itself instead: still its own pair, never a 500.
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    raw = credentials.get(field) if credentials else request.POST.get(field)
+    if not isinstance(raw, str):
+        return None
+    max_length = get_user_model()._meta.get_field("username").max_length or 150
+    if len(raw) <= max_length and "\x00" not in raw:
+        return raw
+    digest = hashlib.sha256(raw.encode("utf-8", "backslashreplace")).hexdigest()
+    return f"<not a username {digest[:32]}>"
+
+
+class SignInThrottleHandler(AxesDatabaseHandler):
+    """Axes' database handler with a pair limit, an address limit and a pair-only reset.
+
+    Axes compares every lockout parameter against one limit and, on success, resets every
+    parameter's attempts (for the address, that is every username's). Here the pair has
+    AXES_FAILURE_LIMIT, the address SIGN_IN_ADDRESS_FAILURE_LIMIT, and a success deletes
+    the pair's attempts only. Each counted failure sets its attempt's time, and only
+    attempts newer than the cool-off count, so every further failure restarts the clock.
+    """
+
+    def _recent(self, request: HttpRequest, **lookup: Any) -> QuerySet[AccessAttempt]:
+        attempts = AccessAttempt.objects.filter(**lookup)
+        cool_off = get_cool_off(request)
+        if cool_off is not None:
+            since = (getattr(request, "axes_attempt_time", None) or timezone.now()) - cool_off
+            attempts = attempts.filter(attempt_time__gte=since)
+        return attempts
+
+    def _pair(self, request: HttpRequest, credentials: dict | None) -> dict[str, Any]:
+        return {
+            "username": get_client_username(request, credentials),
+            "ip_address": request.axes_ip_address,
+        }
+
+    @staticmethod
+    def _count(attempts: QuerySet[AccessAttempt]) -> int:
+        return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+    def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
+        """Recent failures of this (username, address) pair, held to AXES_FAILURE_LIMIT."""
+        return self._count(self._recent(request, **self._pair(request, credentials)))
+
+    def address_failures(self, request: HttpRequest) -> int:
+        return self._count(self._recent(request, ip_address=request.axes_ip_address))
+
+    def is_locked(self, request: HttpRequest, credentials: dict | None = None) -> bool:
+        if not settings.AXES_LOCK_OUT_AT_FAILURE:
+            return False
+        return (
+            self.get_failures(request, credentials) >= settings.AXES_FAILURE_LIMIT
+            or self.address_failures(request) >= settings.SIGN_IN_ADDRESS_FAILURE_LIMIT
+        )
+
+    def user_login_failed(self, sender: Any, credentials: dict, request: Any = None, **kwargs):
+        # Axes records the failure and locks the pair at its limit; the address limit is ours.
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if request is None or getattr(request, "axes_locked_out", False):
+            return
+        if self.is_locked(request, credentials):
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+            user_locked_out.send(
+                "axes",
+                request=request,
+                username=get_client_username(request, credentials),
+                ip_address=request.axes_ip_address,
+            )
+
+    def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
+        """On a successful sign-in: forget this pair's failures, and nobody else's."""
+        count, _ = AccessAttempt.objects.filter(**self._pair(request, credentials)).delete()
+        return count

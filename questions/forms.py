@@ -10,9 +10,9 @@ from django.core.validators import RegexValidator
 from django.forms.models import BaseInlineFormSet
 
 from questions.models import RUBRIC_LEVELS, Category, Difficulty, Question, RubricAnchor
-from questions.pack import TAG_PATTERN
+from questions.pack import PACK_MAX_BYTES, TAG_PATTERN
 
-PACK_UPLOAD_MAX_BYTES = 2_000_000
+PACK_UPLOAD_MAX_BYTES = PACK_MAX_BYTES
 
 
 class BankFilterForm(forms.Form):

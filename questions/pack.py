@@ -11,6 +11,8 @@ Reading a pack is three steps: `read_sources` (files or folders to text), `parse
 from __future__ import annotations
 
 import re
+import reprlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +32,17 @@ from questions.models import (
 )
 
 PACK_VERSION = 1
+
+# Bounds on what a pack may make the loader do, so a hostile file is refused quickly
+# rather than eating memory or CPU. The seed pack is 60 KB, nests 5 levels and has about
+# 900 nodes; these leave room for banks far larger than any real one.
+PACK_MAX_BYTES = 2_000_000
+PACK_MAX_DEPTH = 20
+# Nodes after every alias is expanded. Aliases make shared references, not copies, but
+# anything that walks the data (an error message quoting a value) would walk the
+# expansion: ~450 bytes of nested aliases are a billion nodes.
+PACK_MAX_NODES = 1_000_000
+PACK_MAX_ERRORS = 200
 
 CATEGORY_KEYS = ("slug", "name")
 QUESTION_KEYS = (
@@ -83,11 +96,27 @@ class PackError:
 
 
 class PackInvalid(Exception):
-    """The pack cannot be loaded; `errors` lists every problem found."""
+    """The pack cannot be loaded; `errors` lists the problems found (at most PACK_MAX_ERRORS)."""
 
     def __init__(self, errors: Sequence[PackError]) -> None:
-        self.errors = list(errors)
+        self.errors = _capped(errors)
         super().__init__("\n".join(str(error) for error in self.errors))
+
+
+def _capped(errors: Sequence[PackError]) -> list[PackError]:
+    if len(errors) <= PACK_MAX_ERRORS:
+        return list(errors)
+    shown = list(errors[: PACK_MAX_ERRORS - 1])
+    more = len(errors) - len(shown)
+    return [*shown, PackError(shown[-1].file, "pack", "errors", f"{more} more errors not shown")]
+
+
+_SHOWN = reprlib.Repr(maxlevel=2, maxdict=4, maxlist=4, maxstring=60, maxother=60, maxlong=40)
+
+
+def _shown(value: Any) -> str:
+    """`repr(value)`, short however big or deeply shared the value is."""
+    return _SHOWN.repr(value)
 
 
 # --- The checked pack -------------------------------------------------------------------
@@ -138,7 +167,50 @@ class Pack:
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """Safe YAML that refuses a key given twice (PyYAML would keep the last silently)."""
+    """Safe YAML that refuses a key given twice (PyYAML would keep the last silently), and
+    a document nested deeper than PACK_MAX_DEPTH or larger than PACK_MAX_NODES once its
+    aliases are expanded.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+        self._expanded_size: dict[int, int] = {}
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            node = super().compose_node(parent, index)
+            size = self._expanded_size.get(id(node))
+            if size is None:
+                raise yaml.composer.ComposerError(
+                    None, None, "an alias refers to the node it is inside of", mark
+                )
+            self._count(size, mark)
+            return node
+        mark = self.peek_event().start_mark
+        self._depth += 1
+        if self._depth > PACK_MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested deeper than {PACK_MAX_DEPTH} levels", mark
+            )
+        before = self._nodes
+        node = super().compose_node(parent, index)
+        self._depth -= 1
+        self._count(1, mark)
+        self._expanded_size[id(node)] = self._nodes - before
+        return node
+
+    def _count(self, size: int, mark: Any) -> None:
+        self._nodes += size
+        if self._nodes > PACK_MAX_NODES:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"more than {PACK_MAX_NODES:,} values once its aliases are expanded",
+                mark,
+            )
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: set[Any] = set()
@@ -153,7 +225,7 @@ class _StrictLoader(yaml.SafeLoader):
                 raise yaml.constructor.ConstructorError(
                     "while constructing a mapping",
                     node.start_mark,
-                    f"found duplicate key {key!r}",
+                    f"found duplicate key {_shown(key)}",
                     key_node.start_mark,
                 )
         return super().construct_mapping(node, deep=deep)
@@ -178,6 +250,9 @@ def read_sources(paths: Iterable[str | Path]) -> list[tuple[str, str]]:
             continue
         for file in files:
             try:
+                if file.stat().st_size > PACK_MAX_BYTES:
+                    errors.append(PackError(str(file), "pack", "file", _too_large()))
+                    continue
                 sources.append((str(file), file.read_text(encoding="utf-8")))
             except (OSError, UnicodeDecodeError) as exc:
                 errors.append(PackError(str(file), "pack", "file", f"cannot read: {exc}"))
@@ -186,14 +261,23 @@ def read_sources(paths: Iterable[str | Path]) -> list[tuple[str, str]]:
     return sources
 
 
+def _too_large() -> str:
+    return f"larger than {PACK_MAX_BYTES // 1_000_000} MB; split it into several packs"
+
+
 def load_yaml(name: str, text: str) -> Any:
-    """The YAML document in `text`; a syntax error becomes a PackInvalid naming the file."""
+    """The YAML document in `text`; a syntax error, or a document past the loader's bounds
+    (size, depth, expanded aliases), becomes a PackInvalid naming the file."""
+    if len(text) > PACK_MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > PACK_MAX_BYTES:
+        raise PackInvalid([PackError(name, "pack", "file", _too_large())])
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
+        if len(problem) > 300:
+            problem = problem[:300] + "…"
         raise PackInvalid(
             [PackError(name, "pack", "yaml", f"not valid YAML{where}: {problem}")]
         ) from exc
@@ -274,7 +358,8 @@ class _Checker:
                 file,
                 "pack",
                 "version",
-                f"unsupported pack version {version!r}; this Intervy reads version {PACK_VERSION}",
+                f"unsupported pack version {_shown(version)}; "
+                f"this Intervy reads version {PACK_VERSION}",
             )
             return
         if "categories" not in document:
@@ -325,12 +410,15 @@ class _Checker:
                     file,
                     item,
                     "name",
-                    f"{name!r} differs from {previous.name!r} in {self.category_sources[slug]}",
+                    f"{_shown(name)} differs from {_shown(previous.name)} "
+                    f"in {self.category_sources[slug]}",
                 )
             return
         clash = next((c for c in self.categories if c.name == name), None)
         if clash is not None:
-            self.error(file, item, "name", f"{name!r} is already the name of category {clash.slug}")
+            self.error(
+                file, item, "name", f"{_shown(name)} is already the name of category {clash.slug}"
+            )
             return
         self.category_sources[slug] = file
         self.categories.append(CategorySpec(slug=slug, name=name, position=len(self.categories)))
@@ -421,7 +509,8 @@ class _Checker:
                     question.source,
                     f"question {question.slug}",
                     "category",
-                    f"unknown category {question.category!r}: define it in the pack's categories",
+                    f"unknown category {_shown(question.category)}: "
+                    "define it in the pack's categories",
                 )
         # Category names are unique in the database too.
         stored_by_name = {name: slug for slug, name in self.known_categories.items()}
@@ -435,7 +524,7 @@ class _Checker:
                     self.category_sources[category.slug],
                     f"category {category.slug}",
                     "name",
-                    f"{category.name!r} is already the name of stored category {holder}",
+                    f"{_shown(category.name)} is already the name of stored category {holder}",
                 )
 
 
@@ -453,7 +542,9 @@ def _kind(value: Any) -> str:
 
 
 def _key(key: Any) -> str:
-    return key if isinstance(key, str) else repr(key)
+    if isinstance(key, str):
+        return key if len(key) <= 60 else _shown(key)
+    return _shown(key)
 
 
 def _is_slug(value: Any, max_length: int) -> bool:
@@ -487,7 +578,7 @@ def _text_problem(value: Any, *, required: bool, max_length: int | None = None) 
 def _choice_problem(value: Any, choices: Sequence[str]) -> str | None:
     if isinstance(value, str) and value in choices:
         return None
-    return f"{value!r} is not one of {', '.join(choices)}"
+    return f"{_shown(value)} is not one of {', '.join(choices)}"
 
 
 def _tags_problem(tags: Any) -> str | None:
@@ -495,12 +586,13 @@ def _tags_problem(tags: Any) -> str | None:
         return f"must be a list of tags, not {_kind(tags)}"
     for tag in tags:
         if not isinstance(tag, str) or not TAG_PATTERN.fullmatch(tag):
-            return f"{tag!r} is not a tag: lowercase letters, digits and hyphens"
+            return f"{_shown(tag)} is not a tag: lowercase letters, digits and hyphens"
         if len(tag) > _TAG_MAX:
-            return f"{tag!r} is longer than {_TAG_MAX} characters"
-    duplicates = sorted({tag for tag in tags if tags.count(tag) > 1})
+            return f"{_shown(tag)} is longer than {_TAG_MAX} characters"
+    duplicates = sorted(tag for tag, count in Counter(tags).items() if count > 1)
     if duplicates:
-        return f"duplicate tags: {', '.join(duplicates)}"
+        more = ", …" if len(duplicates) > 5 else ""
+        return f"duplicate tags: {', '.join(duplicates[:5])}{more}"
     return None
 
 
@@ -510,7 +602,8 @@ def _rubric_problem(rubric: Any) -> str | None:
     problems = []
     unknown = [key for key in rubric if type(key) is not int or key not in RUBRIC_LEVELS]
     if unknown:
-        problems.append(f"unknown level {', '.join(repr(k) for k in unknown)} (levels are 1-4)")
+        shown = ", ".join(_shown(k) for k in unknown[:5]) + (", …" if len(unknown) > 5 else "")
+        problems.append(f"unknown level {shown} (levels are 1-4)")
     missing = [str(level) for level in RUBRIC_LEVELS if level not in rubric]
     if missing:
         problems.append(f"missing level {', '.join(missing)}")

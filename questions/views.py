@@ -24,6 +24,9 @@ from questions.markdown import render_inline_markdown
 from questions.models import Category, Difficulty, Question
 
 PAGE_SIZE = 25
+# A page number beyond this is past the end of any bank; without a bound a number like
+# 10**20 overflows the database's 64-bit OFFSET.
+MAX_PAGE_NUMBER = 1_000_000
 
 
 # The tag list changes only when the bank is curated; reading it means unnesting every
@@ -109,7 +112,7 @@ def bank_page(
     than the query, and the category names come from the list the filter form needs.
     """
     try:
-        number = max(int(requested or 1), 1)
+        number = min(max(int(requested or 1), 1), MAX_PAGE_NUMBER)
     except ValueError:
         number = 1
     page_rows = questions.annotate(total=Window(Count("*"))).values_list(

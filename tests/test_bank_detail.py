@@ -41,8 +41,8 @@ def test_the_anchors_come_in_level_order_with_one_query(
     question = make_question()
     client = client_for(interviewer)
     client.get(detail_url(question))
-    # user with its role groups, question with category, anchors
-    with django_assert_num_queries(3):
+    # the web session, user with its role groups, question with category, anchors
+    with django_assert_num_queries(4):
         html = client.get(detail_url(question)).content.decode()
     positions = [html.index(f"Level {level} answer") for level in (1, 2, 3, 4)]
     assert positions == sorted(positions)

@@ -302,16 +302,15 @@ def test_the_runner_page_query_count_is_flat(
     session = make_session(panel=[interviewer], position=position, count=count)
     client = client_for(interviewer)
     client.get(runner_url(session, 2))
-    # A reload of the same question: user with its role groups, scorecard with its
-    # session/candidate/position, the records with their questions (the web session is
-    # cached).
-    with django_assert_num_queries(3):
+    # A reload of the same question: the web session, user with its role groups,
+    # scorecard with its session/candidate/position, the records with their questions.
+    with django_assert_num_queries(4):
         response = client.get(runner_url(session, 2))
     assert response.status_code == 200
     assert response.content.decode().count('class="nav-item') == count
     # Moving to another question adds the one statement that moves the clock (it
     # returns the clocks it changed, so nothing is read again).
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(runner_url(session, 3))
     assert current_nav(response.content.decode()) == runner_url(session, 3)
 

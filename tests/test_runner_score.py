@@ -229,8 +229,9 @@ def test_the_score_request_query_count_is_flat(
     session = make_session(panel=[interviewer], position=position, count=count)
     client = client_for(interviewer)
     client.get(reverse("interviews:runner_question", args=[session.pk, 2]))
-    # user with its role groups, scorecard+session+the question in one, then record_score's
-    # one locking/auditing statement, which returns the new record (no savepoint, no re-read).
-    with django_assert_num_queries(3):
+    # the web session, user with its role groups, scorecard+session+the question in one,
+    # then record_score's one locking/auditing statement, which returns the new record (no
+    # savepoint, no re-read).
+    with django_assert_num_queries(4):
         response = client.post(score_url(session, 2), {"score": "3"}, headers=HTMX)
     assert 'aria-pressed="true"' in response.content.decode()

@@ -372,7 +372,7 @@ def test_the_builder_query_count_is_flat(client_for, interviewer, django_assert_
     for _ in range(count):
         make_question(category=make_category())
     client = client_for(interviewer)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         page = client.get(builder_url(template))
     assert page.content.decode().count('class="template-item"') == count
 
@@ -380,11 +380,11 @@ def test_the_builder_query_count_is_flat(client_for, interviewer, django_assert_
 def test_the_list_query_count_is_flat(client_for, interviewer, django_assert_num_queries):
     client = client_for(interviewer)
     make_template(count=2)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(reverse("interviews:template_list"))
     for _ in range(10):
         make_template(count=3)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         page = client.get(reverse("interviews:template_list"))
     assert page.content.decode().count("Clone<span") == 11
 
