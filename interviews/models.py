@@ -208,7 +208,7 @@ class InterviewSession(models.Model):
     def add_ad_hoc_question(
         self, *, title: str, prompt: str, minutes: int, added_by: Any, save_to_bank: bool
     ) -> SessionQuestion:
-        """Append a question the panel asked on the spot, with a record for every panelist.
+        """Append a question the panel asked on the spot, with a record for every open card.
 
         The session row is locked so two panelists adding at once get consecutive
         orders. With `save_to_bank` the question also lands in the bank as a draft (in
@@ -247,10 +247,14 @@ class InterviewSession(models.Model):
                 is_ad_hoc=True,
                 added_by=added_by,
             )
+            # A submitted card is closed: the question was not asked of its author's
+            # interview as they recorded it, and the database refuses new records on it.
             QuestionRecord.objects.bulk_create(
                 [
                     QuestionRecord(scorecard_id=scorecard_id, session_question=question)
-                    for scorecard_id in locked.scorecards.values_list("pk", flat=True)
+                    for scorecard_id in locked.scorecards.filter(
+                        submitted_at__isnull=True
+                    ).values_list("pk", flat=True)
                 ]
             )
             AuditEvent.objects.create(
@@ -387,6 +391,21 @@ class Scorecard(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+    def open_questions(self) -> list[SessionQuestion]:
+        """The questions of this card not yet scored, marked not assessed or skipped.
+
+        A scorecard is submitted only when this is empty (PRODUCT D2): a card sent before
+        the interview has run would open the others' cards to its author.
+        """
+        return list(
+            SessionQuestion.objects.filter(
+                records__scorecard=self,
+                records__score__isnull=True,
+                records__not_assessed=False,
+                records__skipped=False,
+            ).order_by("order")
+        )
 
 
 class QuestionRecord(models.Model):
@@ -661,7 +680,9 @@ class QuestionRecord(models.Model):
         """This scorecard's records with their questions, in question order: one query.
 
         Every question of a session has a record on every scorecard (starting, adding a
-        panelist and adding a question all write them), so these are also the questions.
+        panelist and adding a question all write them), so these are also the questions —
+        except on a card submitted before an ad-hoc question was added, which keeps the
+        questions its author recorded.
         """
         records = []
         split = len(cls._meta.concrete_fields)
@@ -813,7 +834,9 @@ class AuditAction(models.TextChoices):
 class AuditEvent(models.Model):
     """Who recorded or changed what, and when: old → new (PRODUCT D5)."""
 
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    # PROTECT, not SET_NULL: the trail is append-only (migration 0002_trustrunner_*), so
+    # it keeps who acted; a user with history is deactivated, not deleted.
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     session = models.ForeignKey(
         InterviewSession, on_delete=models.CASCADE, related_name="audit_events"

@@ -24,7 +24,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from interviews.models import QuestionRecord, Recommendation, Scorecard
 from interviews.services import submit_scorecard
 from questions.models import Question
-from tests.factories import make_position, make_question, make_session, make_template
+from tests.factories import (
+    complete_and_score,
+    make_position,
+    make_question,
+    make_session,
+    make_template,
+)
 
 ROLES = ("anonymous", "no_role", "outsider", "panelist", "other_manager", "owner", "admin")
 OFF_LIST_ADDRESS = "203.0.113.9"  # not in METRICS_ALLOWED_IPS
@@ -210,6 +216,7 @@ def world(admin_user, interviewer, interviewer2, manager, other_manager, strange
     done_card.recommendation = Recommendation.YES
     done_card.summary = "Solid."
     done_card.save()
+    complete_and_score(done, done_card)
     submit_scorecard(scorecard=done_card, by=interviewer)
     item = template.items.first()
     question = Question.objects.first() or make_question()

@@ -31,6 +31,7 @@ from interviews.models import (
     QuestionRecord,
     Scorecard,
     ScorecardLocked,
+    SessionState,
 )
 from interviews.services import amend_scorecard, save_scorecard_draft, submit_scorecard
 from intervy.http import HtmxHttpRequest
@@ -173,6 +174,9 @@ def _scorecard_page(
         "session": session,
         "scorecard": own,
         "sheet": sheet,
+        # What stands between this draft and submitting it (submit_scorecard decides).
+        "interview_finished": session.state == SessionState.COMPLETED,
+        "open_questions": [row.question for row in sheet.rows if row.record.state == "unasked"],
         "form": form,
         "amendment_form": amendment_form,
         "notice": notice,
