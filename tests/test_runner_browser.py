@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from interviews.models import InterviewSession, QuestionRecord, Scorecard, SessionState
+from interviews.models import InterviewSession, QuestionRecord, SessionState
 from intervy.roles import HIRING_MANAGERS, INTERVIEWERS
 from tests.factories import make_position, make_session
 from tests.htmx import wait_until_settled
+from tests.scorecard_data import finish
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -212,9 +213,7 @@ def test_a_failed_save_says_so_and_is_retried(runner, session, page: Page):
 
 def test_a_refused_save_shows_the_reason(runner, session):
     page = runner(1)
-    Scorecard.objects.filter(session=session).update(
-        submitted_at=timezone.now(), recommendation="yes", summary="Good."
-    )
+    finish(session.scorecards.get(), summary="Good.")
     page.get_by_label("Notes", exact=True).click()
     page.keyboard.type("Too late")
     expect(page.locator("#notes-status")).to_contain_text("Not saved — Your scorecard is submitted")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
-from interviews.models import QuestionRecord, Scorecard
+from interviews.models import QuestionRecord
 from tests.factories import make_position, make_session
+from tests.scorecard_data import finish
 
 pytestmark = pytest.mark.django_db
 
@@ -127,9 +127,7 @@ def test_a_bad_revision_is_refused(client_for, interviewer, session, revision):
 
 
 def test_a_submitted_scorecard_refuses_notes(client_for, interviewer, session):
-    Scorecard.objects.filter(session=session).update(
-        submitted_at=timezone.now(), recommendation="no", summary="Weak on SQL."
-    )
+    finish(session.scorecards.get(), recommendation="no", summary="Weak on SQL.")
     response = client_for(interviewer).post(
         notes_url(session, 1), {"notes": "late", "revision": "1"}, headers=JSON
     )
