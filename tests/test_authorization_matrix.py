@@ -108,6 +108,7 @@ RULES: dict[str, dict[str, Any]] = {
     "interviews:runner_notes": RUNNER,
     "interviews:runner_follow_up": RUNNER,
     "interviews:runner_skip": RUNNER,
+    "interviews:runner_visit": RUNNER,
     "interviews:scorecard": PANEL_ONLY,
     "interviews:scorecard_save": PANEL_ONLY,
     "interviews:scorecard_amend": PANEL_ONLY,

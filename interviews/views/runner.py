@@ -300,15 +300,17 @@ def _render_runner(
     scorecard: Scorecard,
     order: int | None,
     *,
-    visit: bool = True,
     error: str = "",
     add_form: AdHocQuestionForm | None = None,
     status: int = 200,
 ) -> TemplateResponse:
     """The runner page at question `order` (None: where this interviewer left off).
 
-    Whatever the question count: one query for the records with their questions and,
-    only when the interviewer moved, one statement that moves the clock.
+    One query for the records with their questions, whatever the question count, and
+    no write: opening a page (or an image or a prefetch pointing at it) moves no clock.
+    The page's script records the visit by POST (`visit`); the clocks shown already
+    read as they will once it has — the question entered now, the others' open visits
+    counted up to now.
     """
     found = QuestionRecord.for_runner(scorecard_id=scorecard.pk)
     if not found:
@@ -323,16 +325,6 @@ def _render_runner(
         if current is None:
             raise Http404(f"This interview has no question {order}.")
     records = {record.session_question_id: record for record in found}
-    if visit and _needs_visit(session, scorecard, current, records):
-        moved = QuestionRecord.visit(
-            scorecard_id=scorecard.pk,
-            session_question_id=current.pk,
-            track_time=session.is_running and not scorecard.is_submitted,
-        )
-        scorecard.current_question_id = current.pk
-        for question_id, clock in moved.items():
-            moved_record = records[question_id]
-            moved_record.seconds_spent, moved_record.entered_at, moved_record.first_shown_at = clock
 
     index = questions.index(current)
     previous_question = questions[index - 1] if index > 0 else None
@@ -362,28 +354,11 @@ def _render_runner(
         # Only a form sent back with errors or a refusal; an empty one would cost a
         # bound field per input on every page view just to print nothing.
         "add_form": add_form,
+        "visit_url": _runner_url("interviews:runner_visit", session.pk, current.order),
         "notes_max_length": settings.NOTES_MAX_LENGTH,
         "next_notes_revision": record.notes_revision + 1,
     }
     return TemplateResponse(request, "interviews/runner.html", context, status=status)
-
-
-def _needs_visit(
-    session: InterviewSession,
-    scorecard: Scorecard,
-    current: SessionQuestion,
-    records: dict[int, QuestionRecord],
-) -> bool:
-    """Whether opening `current` changes anything: a reload of the same question is free."""
-    if scorecard.current_question_id != current.pk:
-        return True
-    if not session.is_running or scorecard.is_submitted:
-        return False
-    return records[current.pk].entered_at is None or any(
-        record.entered_at is not None
-        for question_id, record in records.items()
-        if question_id != current.pk
-    )
 
 
 def _panel(request: HtmxHttpRequest, session_id: int) -> tuple[InterviewSession, Scorecard]:
@@ -427,9 +402,7 @@ def _refuse(
         response["HX-Retarget"] = "#runner-error"
         response["HX-Reswap"] = "innerHTML"
         return response
-    return _render_runner(
-        request, session, scorecard, question.order, visit=False, error=message, status=status
-    )
+    return _render_runner(request, session, scorecard, question.order, error=message, status=status)
 
 
 def _state_reply(
@@ -446,11 +419,9 @@ def _state_reply(
         return HttpResponseRedirect(_question_url(session.pk, question.order), status=303)
     context = {
         **_state_context(session, scorecard, question, record),
+        # The page that posted this shows the question: it is the current one there.
         "item": NavItem.of(
-            question,
-            record,
-            is_current=scorecard.current_question_id == question.pk,
-            url=_question_url(session.pk, question.order),
+            question, record, is_current=True, url=_question_url(session.pk, question.order)
         ),
         "oob": True,
     }
@@ -483,6 +454,25 @@ def runner_question(request: HtmxHttpRequest, session_id: int, order: int) -> Ht
 
 @require_POST
 @login_required
+def visit(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
+    """The runner's script says this question is on screen: move the clock to it.
+
+    Time is tracked only while the interview runs and the card is a draft; the place
+    (where a reload reopens) moves either way. One statement, which changes nothing
+    when the question is already the open one, so a reload's repeat is free. Without
+    JavaScript no visit is recorded: the page may lose timing, never data.
+    """
+    session, scorecard, question = _panel_question(request, session_id, order)
+    QuestionRecord.visit(
+        scorecard_id=scorecard.pk,
+        session_question_id=question.pk,
+        track_time=session.is_running and not scorecard.is_submitted,
+    )
+    return HttpResponse(status=204)
+
+
+@require_POST
+@login_required
 def start(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     session, scorecard = _panel(request, session_id)
     if session.state in (SessionState.SCHEDULED, SessionState.IN_PROGRESS):
@@ -493,7 +483,6 @@ def start(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
             session,
             scorecard,
             None,
-            visit=False,
             error="This interview was cancelled; it cannot be started.",
             status=409,
         )
@@ -638,7 +627,6 @@ def add_question(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
             session,
             scorecard,
             None,
-            visit=False,
             error=refusal or "The question was not added: see the form below.",
             add_form=form,
             status=409 if refusal else 400,
@@ -652,9 +640,7 @@ def add_question(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
             save_to_bank=form.cleaned_data["save_to_bank"],
         )
     except SessionStateError as refused:
-        return _render_runner(
-            request, session, scorecard, None, visit=False, error=str(refused), status=409
-        )
+        return _render_runner(request, session, scorecard, None, error=str(refused), status=409)
     if form.cleaned_data["save_to_bank"]:
         messages.success(request, "Question added, and saved to the bank as a draft.")
     else:
@@ -670,7 +656,5 @@ def finish(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     try:
         session.finish(by=request.user)
     except SessionStateError as refused:
-        return _render_runner(
-            request, session, scorecard, None, visit=False, error=str(refused), status=409
-        )
+        return _render_runner(request, session, scorecard, None, error=str(refused), status=409)
     return HttpResponseRedirect(reverse("interviews:scorecard", args=[session.pk]), status=303)

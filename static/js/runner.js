@@ -281,6 +281,33 @@
     notes = setupNotes(notesField);
   }
 
+  /* --- Visits: the page GET writes nothing; this tells the server what is on screen --
+   *
+   * Opening the page, and coming back to it from the browser's history, moves the
+   * interviewer's clock and place to this question. A failed visit only costs timing.
+   */
+  function recordVisit() {
+    var url = runner.dataset.visitUrl;
+    if (!url) {
+      return;
+    }
+    fetch(url, {
+      method: "POST",
+      headers: { "X-CSRFToken": csrfToken() },
+      credentials: "same-origin",
+      keepalive: true,
+    }).catch(function () {
+      /* timing only: nothing typed or scored depends on it */
+    });
+  }
+
+  recordVisit();
+  window.addEventListener("pageshow", function (evt) {
+    if (evt.persisted) {
+      recordVisit();
+    }
+  });
+
   /* --- Timers: server-side durations, ticked on locally ----------------------------- */
   var timers = document.getElementById("timers");
 
