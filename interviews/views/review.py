@@ -37,7 +37,7 @@ from interviews.models import (
     SessionQuestion,
 )
 from interviews.views.scorecards import Row, Sheet, build_sheets
-from intervy.http import HtmxHttpRequest
+from intervy.http import HtmxHttpRequest, private_no_store
 from intervy.roles import hiring_manager_required, role_required
 
 RECOMMENDATION_LABELS = dict(Recommendation.choices)
@@ -117,6 +117,7 @@ def panel_of(sheets: list[Sheet]) -> Panel:
     return Panel(sheets, panel_questions, panel_categories)
 
 
+@private_no_store
 @require_GET
 @role_required
 def debrief(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
@@ -156,6 +157,7 @@ def debrief(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
 # --- Positions -------------------------------------------------------------------------
 
 
+@private_no_store
 @require_GET
 @hiring_manager_required
 def position_list(request: HtmxHttpRequest) -> HttpResponse:
@@ -201,6 +203,7 @@ class CandidateSummary:
         return scoring.recommendations_split(card.recommendation for card in self.cards)
 
 
+@private_no_store
 @require_GET
 @hiring_manager_required
 def position_detail(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
@@ -327,6 +330,7 @@ def compare_candidates(
     return list(compared.values()), list(categories.items())
 
 
+@private_no_store
 @require_GET
 @hiring_manager_required
 def compare(request: HtmxHttpRequest, position_id: int) -> HttpResponse:

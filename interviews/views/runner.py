@@ -38,7 +38,7 @@ from interviews.models import (
     SessionStateError,
 )
 from interviews.services import start_session
-from intervy.http import HtmxHttpRequest
+from intervy.http import HtmxHttpRequest, private_no_store
 from intervy.roles import is_interviewer
 from questions.markdown import render_inline_markdown
 
@@ -437,6 +437,7 @@ def _wants_json(request: HtmxHttpRequest) -> bool:
 # --- Views -----------------------------------------------------------------------------
 
 
+@private_no_store
 @require_GET
 @login_required
 def runner(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
@@ -445,6 +446,7 @@ def runner(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     return _render_runner(request, session, scorecard, None)
 
 
+@private_no_store
 @require_GET
 @login_required
 def runner_question(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
@@ -489,6 +491,7 @@ def start(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("interviews:runner", args=[session.pk]), status=303)
 
 
+@private_no_store
 @require_POST
 @login_required
 def score(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
@@ -536,6 +539,7 @@ def _toggle(
     return _state_reply(request, session, scorecard, question, record, said(record))
 
 
+@private_no_store
 @require_POST
 @login_required
 def follow_up(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
@@ -551,6 +555,7 @@ def follow_up(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResp
     )
 
 
+@private_no_store
 @require_POST
 @login_required
 def skip(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
@@ -564,6 +569,7 @@ def skip(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
     )
 
 
+@private_no_store
 @require_POST
 @login_required
 def notes(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:

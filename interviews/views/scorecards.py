@@ -34,7 +34,7 @@ from interviews.models import (
     SessionState,
 )
 from interviews.services import amend_scorecard, save_scorecard_draft, submit_scorecard
-from intervy.http import HtmxHttpRequest
+from intervy.http import HtmxHttpRequest, private_no_store
 from intervy.roles import interviewer_required, is_admin, is_hiring_manager, role_required
 from questions.markdown import render_inline_markdown
 
@@ -185,6 +185,7 @@ def _scorecard_page(
     return TemplateResponse(request, template, context, status=status)
 
 
+@private_no_store
 @require_GET
 @interviewer_required
 def scorecard(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
@@ -193,6 +194,7 @@ def scorecard(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     return _scorecard_page(request, session, own)
 
 
+@private_no_store
 @require_POST
 @interviewer_required
 def scorecard_save(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
@@ -234,6 +236,7 @@ def scorecard_save(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     return redirect(page)
 
 
+@private_no_store
 @require_POST
 @interviewer_required
 def scorecard_amend(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
@@ -287,6 +290,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+@private_no_store
 @require_GET
 @role_required
 def scorecard_detail(request: HtmxHttpRequest, scorecard_id: int) -> HttpResponse:
