@@ -7,6 +7,7 @@ scorecard.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -532,19 +533,22 @@ class QuestionRecord(models.Model):
 
     @classmethod
     def save_notes(
-        cls, *, scorecard_id: int, session_question_id: int, text: str, revision: int
-    ) -> bool:
-        """Store the notes if `revision` is newer than what is stored; True if stored.
+        cls, *, scorecard_id: int, session_question_id: int, text: str, base_revision: int
+    ) -> NotesSave:
+        """Store `text` if the notes are still at `base_revision`; the database numbers it.
 
-        Autosaves can arrive out of order; the database keeps the newest revision, so a
-        late, older save never overwrites a newer one. Submitted scorecards refuse.
+        The writer says which revision its text was edited from; the stored revision goes
+        up by one on every save. If another tab or device saved in between, nothing is
+        written and the reply carries the text now stored and its revision, so the writer
+        can show both and let its user choose (a conflict). A save whose text is what is
+        stored already (a retry whose first try landed) is not a conflict. Submitted
+        scorecards refuse.
 
-        The revision test must sit on the updated table itself: PostgreSQL re-checks
-        those conditions on the newly committed row when a save waited for another's
-        lock, but not conditions inside a subquery (which is what an ORM `.update()`
-        with a join produces), so an older save queued behind a newer one would win.
-        The scorecard is share-locked, as in record_score, so a submission and a save
-        cannot interleave.
+        The revision test sits on the updated table itself: when two saves from the same
+        revision race, the second waits for the first's row lock and PostgreSQL re-checks
+        the condition on the row as the first committed it, so the second finds a newer
+        revision and is refused rather than overwriting. The scorecard is share-locked,
+        as in record_score, so a submission and a save cannot interleave.
         """
         with connection.cursor() as cursor:
             cursor.execute(
@@ -555,20 +559,43 @@ class QuestionRecord(models.Model):
                        FOR SHARE
                 )
                 UPDATE interviews_questionrecord r
-                   SET notes = %(text)s, notes_revision = %(revision)s, updated_at = now()
+                   SET notes = %(text)s, notes_revision = r.notes_revision + 1,
+                       updated_at = now()
                   FROM card
                  WHERE r.scorecard_id = card.id
                    AND r.session_question_id = %(question)s
-                   AND r.notes_revision < %(revision)s
+                   AND r.notes_revision = %(base)s
+             RETURNING r.notes_revision
                 """,
                 {
                     "scorecard": scorecard_id,
                     "question": session_question_id,
                     "text": text,
-                    "revision": revision,
+                    "base": base_revision,
                 },
             )
-            return cursor.rowcount == 1
+            row = cursor.fetchone()
+            if row is not None:
+                return NotesSave(stored=True, revision=row[0], notes=text)
+            cursor.execute(
+                """
+                SELECT r.notes, r.notes_revision, s.submitted_at IS NOT NULL
+                  FROM interviews_questionrecord r
+                  JOIN interviews_scorecard s ON s.id = r.scorecard_id
+                 WHERE r.scorecard_id = %s AND r.session_question_id = %s
+                """,
+                [scorecard_id, session_question_id],
+            )
+            found = cursor.fetchone()
+        if found is None:  # no record: a card submitted before this question was added
+            return NotesSave(stored=False, revision=0, notes="", locked=True)
+        notes, revision, submitted = found
+        return NotesSave(
+            stored=notes == text and not submitted,
+            revision=revision,
+            notes=notes,
+            locked=submitted,
+        )
 
     @classmethod
     def toggle_follow_up(
@@ -774,6 +801,24 @@ class QuestionRecord(models.Model):
         if self.entered_at is not None:
             open_visit = max(0, int((now - self.entered_at).total_seconds()))
         return self.seconds_spent + open_visit
+
+
+@dataclass(frozen=True, slots=True)
+class NotesSave:
+    """What save_notes did: stored (or already there), refused as locked, or a conflict.
+
+    `revision` and `notes` are what the database holds now; on a conflict they are the
+    other writer's, to show beside the text that was not saved.
+    """
+
+    stored: bool
+    revision: int
+    notes: str
+    locked: bool = False
+
+    @property
+    def conflict(self) -> bool:
+        return not self.stored and not self.locked
 
 
 class AlreadyAssessed(Exception):

@@ -44,8 +44,8 @@ def note(card: Scorecard, order: int, text: str) -> None:
         scorecard_id=card.pk,
         session_question_id=record.session_question_id,
         text=text,
-        revision=record.notes_revision + 1,
-    )
+        base_revision=record.notes_revision,
+    ).stored
 
 
 def finish(

@@ -151,13 +151,13 @@ def test_it_has_a_notes_field_labelled_notes_with_a_saved_state(client_for, inte
         scorecard_id=record(session, interviewer, 1).scorecard_id,
         session_question_id=question(session, 1).pk,
         text="Talked about <b>indexes</b>",
-        revision=4,
+        base_revision=0,
     )
     html = client_for(interviewer).get(runner_url(session, 1)).content.decode()
     assert '<label for="notes">Notes</label>' in html
     assert "Talked about &lt;b&gt;indexes&lt;/b&gt;</textarea>" in html
-    assert 'data-revision="4"' in html
-    assert 'name="revision" value="5"' in html
+    assert 'data-revision="1"' in html
+    assert 'name="base_revision" value="1"' in html
     assert ">Saved</span>" in html
     assert "Save notes" in html
 

@@ -140,9 +140,9 @@ def test_record_score_and_save_notes_refuse_a_submitted_scorecard(card):
         scorecard_id=card.pk,
         session_question_id=record.session_question_id,
         text="late edit",
-        revision=99,
+        base_revision=record.notes_revision,
     )
-    assert stored is False
+    assert stored.locked and not stored.stored
     record.refresh_from_db()
     assert (record.score, record.notes) == (2, "Knew B-trees.")
 
@@ -340,7 +340,7 @@ def test_a_submission_waits_for_a_write_in_flight_without_deadlock(
                     scorecard_id=card.pk,
                     session_question_id=question_id,
                     text="last words",
-                    revision=1,
+                    base_revision=0,
                 )
             in_flight.set()
             release.wait(10)

@@ -72,7 +72,7 @@ def hostile_session(client, interviewer, interviewer2, manager):
         client.post(reverse("interviews:runner_score", args=[session.pk, order]), {"score": "3"})
         client.post(
             reverse("interviews:runner_notes", args=[session.pk, order]),
-            {"notes": HOSTILE, "revision": 1},
+            {"notes": HOSTILE, "base_revision": 0},
         )
     client.post(reverse("interviews:runner_finish", args=[session.pk]))
     for user, recommendation in ((interviewer, "yes"), (interviewer2, "no")):

@@ -51,6 +51,23 @@ GENERIC_ANCHORS = {
 }
 NOT_ASSESSED_HINT = "Not covered — kept apart from a low score"
 PACE_TOLERANCE_SECONDS = 60
+SUBMITTED_REFUSAL = (
+    "Your scorecard is submitted; change it with an amendment on the scorecard page."
+)
+NOTES_CONFLICT = (
+    "Your notes were not saved: different notes for this question were saved in another "
+    "tab or on another device meanwhile. Nothing was overwritten — choose which text to keep."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NotesConflict:
+    """A notes save refused because another writer saved first: both texts, and the
+    revision a "keep mine" must be saved against."""
+
+    mine: str
+    theirs: str
+    revision: int
 
 
 # --- What the page shows ---------------------------------------------------------------
@@ -268,7 +285,7 @@ def _score_choices(question: SessionQuestion, record: QuestionRecord) -> list[di
 def _refusal(session: InterviewSession, scorecard: Scorecard) -> str:
     """Why this interviewer cannot record anything now, or "" if they can."""
     if scorecard.is_submitted:
-        return "Your scorecard is submitted; change it with an amendment on the scorecard page."
+        return SUBMITTED_REFUSAL
     if session.state == SessionState.SCHEDULED:
         return "This interview has not started yet: press “Start interview” first."
     if session.state == SessionState.CANCELLED:
@@ -302,6 +319,7 @@ def _render_runner(
     *,
     error: str = "",
     add_form: AdHocQuestionForm | None = None,
+    notes_conflict: NotesConflict | None = None,
     status: int = 200,
 ) -> TemplateResponse:
     """The runner page at question `order` (None: where this interviewer left off).
@@ -356,7 +374,14 @@ def _render_runner(
         "add_form": add_form,
         "visit_url": _runner_url("interviews:runner_visit", session.pk, current.order),
         "notes_max_length": settings.NOTES_MAX_LENGTH,
-        "next_notes_revision": record.notes_revision + 1,
+        "notes_conflict": notes_conflict,
+        "question_url": _question_url(session.pk, current.order),
+        # The field holds the user's unsaved text on a conflict, and a save of it goes
+        # against the revision the other writer made.
+        "notes_text": notes_conflict.mine if notes_conflict else record.notes,
+        "notes_base_revision": (
+            notes_conflict.revision if notes_conflict else record.notes_revision
+        ),
     }
     return TemplateResponse(request, "interviews/runner.html", context, status=status)
 
@@ -573,10 +598,11 @@ def skip(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
 @require_POST
 @login_required
 def notes(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
-    """Store notes if their revision is newer than the stored one (checked in SQL).
+    """Store notes edited from `base_revision`; the database numbers the new revision.
 
-    A stale revision is not an error: its text was superseded by a newer save, so the
-    reply says `saved: false` with the current revision and the script moves on.
+    The autosave script gets JSON: the new revision, or a 409 conflict carrying the text
+    another tab or device saved meanwhile and its revision. A plain form gets a redirect,
+    or on a conflict the runner page again with both texts, the user's still in the field.
     """
     session, scorecard, question = _panel_question(request, session_id, order)
     as_json = _wants_json(request)
@@ -594,27 +620,41 @@ def notes(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
             return JsonResponse({"saved": False, "error": message}, status=status)
         return _refuse(request, session, scorecard, question, message, status)
 
-    revision = form.cleaned_data["revision"]
-    stored = QuestionRecord.save_notes(
+    text = form.cleaned_data["notes"]
+    result = QuestionRecord.save_notes(
         scorecard_id=scorecard.pk,
         session_question_id=question.pk,
-        text=form.cleaned_data["notes"],
-        revision=revision,
+        text=text,
+        base_revision=form.cleaned_data["base_revision"],
     )
-    if as_json:
-        if not stored:
-            revision = (
-                QuestionRecord.objects.filter(scorecard=scorecard, session_question=question)
-                .values_list("notes_revision", flat=True)
-                .get()
+    if result.locked:  # submitted since this request read the scorecard
+        if as_json:
+            return JsonResponse({"saved": False, "error": SUBMITTED_REFUSAL}, status=409)
+        return _refuse(request, session, scorecard, question, SUBMITTED_REFUSAL, 409)
+    if result.conflict:
+        if as_json:
+            return JsonResponse(
+                {
+                    "saved": False,
+                    "conflict": True,
+                    "revision": result.revision,
+                    "notes": result.notes,
+                    "error": NOTES_CONFLICT,
+                },
+                status=409,
             )
-        return JsonResponse({"saved": stored, "revision": revision})
-    if stored:
-        messages.success(request, f"Notes saved for question {order}.")
-    else:
-        messages.warning(
-            request, "Newer notes were already saved for this question; they were kept."
+        return _render_runner(
+            request,
+            session,
+            scorecard,
+            question.order,
+            error=NOTES_CONFLICT,
+            notes_conflict=NotesConflict(mine=text, theirs=result.notes, revision=result.revision),
+            status=409,
         )
+    if as_json:
+        return JsonResponse({"saved": True, "revision": result.revision})
+    messages.success(request, f"Notes saved for question {order}.")
     return HttpResponseRedirect(_question_url(session.pk, question.order), status=303)
 
 
