@@ -63,7 +63,8 @@ def world(interviewer, interviewer2, manager, admin_user):
 
 
 def urls_of(world) -> list[str]:
-    """Every URL of the interviews app, with real ids (the runner's on the live session)."""
+    """Every URL of the interviews app, with real ids (the runner's on the live session),
+    and the bank's pages."""
     values = {
         "session_id": world["live"].pk,
         "order": 1,
@@ -85,6 +86,8 @@ def urls_of(world) -> list[str]:
             )
         if "order" in kwargs:  # another question than the current one
             found.append(reverse(f"interviews:{pattern.name}", kwargs={**kwargs, "order": 3}))
+    bank = world["template"].items.first().question
+    found += [reverse("interviews:home"), reverse("questions:list"), bank.get_absolute_url()]
     return found
 
 
