@@ -456,9 +456,11 @@ def endpoints(fixtures: dict[str, Any], scale: int) -> list[Endpoint]:
             "interviewer",
             lambda f: first(["interviews:notes", "interviews:runner_notes"], [session, order + 1]),
             method="POST",
-            form={"notes": "Clear answer; asked about retries unprompted."},
+            # The server numbers revisions now: every request saves the same text from
+            # revision 0, so after the first it takes the "already stored" path (the
+            # conditional UPDATE matching nothing, then one read) — a retried autosave.
+            form={"notes": "Clear answer; asked about retries unprompted.", "base_revision": "0"},
             accept="application/json",
-            counter_field="revision",
         ),
         Endpoint(
             "scorecard",

@@ -1,4 +1,4 @@
-"""Parsing what the runner posts: a score, notes with their revision, an ad-hoc question."""
+"""Parsing what the runner posts: a score, notes with their base revision, an ad-hoc question."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class ScoreForm(forms.Form):
 
 
 class NotesForm(forms.Form):
-    """The notes text and the client's revision number for it (newer wins, in the database)."""
+    """The notes text and the stored revision it was edited from (the server numbers saves)."""
 
     notes = forms.CharField(
         required=False,
@@ -39,14 +39,15 @@ class NotesForm(forms.Form):
             )
         },
     )
-    revision = forms.IntegerField(
-        min_value=1,
+    base_revision = forms.IntegerField(
+        min_value=0,
         max_value=2_000_000_000,
         error_messages={
-            "required": "The notes were sent without a revision number; nothing was saved.",
-            "invalid": "The notes' revision number is not a number; nothing was saved.",
-            "min_value": "The notes' revision number must be positive; nothing was saved.",
-            "max_value": "The notes' revision number is too large; nothing was saved.",
+            "required": "The notes were sent without the revision they were edited from; "
+            "nothing was saved.",
+            "invalid": "The notes' revision is not a number; nothing was saved.",
+            "min_value": "The notes' revision cannot be negative; nothing was saved.",
+            "max_value": "The notes' revision is too large; nothing was saved.",
         },
     )
 

@@ -7,6 +7,7 @@ scorecard.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -268,7 +269,7 @@ class InterviewSession(models.Model):
     def add_ad_hoc_question(
         self, *, title: str, prompt: str, minutes: int, added_by: Any, save_to_bank: bool
     ) -> SessionQuestion:
-        """Append a question the panel asked on the spot, with a record for every panelist.
+        """Append a question the panel asked on the spot, with a record for every open card.
 
         The session row is locked so two panelists adding at once get consecutive
         orders. With `save_to_bank` the question also lands in the bank as a draft (in
@@ -307,10 +308,14 @@ class InterviewSession(models.Model):
                 is_ad_hoc=True,
                 added_by=added_by,
             )
+            # A submitted card is closed: the question was not asked of its author's
+            # interview as they recorded it, and the database refuses new records on it.
             QuestionRecord.objects.bulk_create(
                 [
                     QuestionRecord(scorecard_id=scorecard_id, session_question=question)
-                    for scorecard_id in locked.scorecards.values_list("pk", flat=True)
+                    for scorecard_id in locked.scorecards.filter(
+                        submitted_at__isnull=True
+                    ).values_list("pk", flat=True)
                 ]
             )
             AuditEvent.objects.create(
@@ -448,6 +453,21 @@ class Scorecard(models.Model):
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
 
+    def open_questions(self) -> list[SessionQuestion]:
+        """The questions of this card not yet scored, marked not assessed or skipped.
+
+        A scorecard is submitted only when this is empty (PRODUCT D2): a card sent before
+        the interview has run would open the others' cards to its author.
+        """
+        return list(
+            SessionQuestion.objects.filter(
+                records__scorecard=self,
+                records__score__isnull=True,
+                records__not_assessed=False,
+                records__skipped=False,
+            ).order_by("order")
+        )
+
 
 class QuestionRecord(models.Model):
     """What one interviewer recorded for one question: score or not assessed, notes, flags.
@@ -573,19 +593,22 @@ class QuestionRecord(models.Model):
 
     @classmethod
     def save_notes(
-        cls, *, scorecard_id: int, session_question_id: int, text: str, revision: int
-    ) -> bool:
-        """Store the notes if `revision` is newer than what is stored; True if stored.
+        cls, *, scorecard_id: int, session_question_id: int, text: str, base_revision: int
+    ) -> NotesSave:
+        """Store `text` if the notes are still at `base_revision`; the database numbers it.
 
-        Autosaves can arrive out of order; the database keeps the newest revision, so a
-        late, older save never overwrites a newer one. Submitted scorecards refuse.
+        The writer says which revision its text was edited from; the stored revision goes
+        up by one on every save. If another tab or device saved in between, nothing is
+        written and the reply carries the text now stored and its revision, so the writer
+        can show both and let its user choose (a conflict). A save whose text is what is
+        stored already (a retry whose first try landed) is not a conflict. Submitted
+        scorecards refuse.
 
-        The revision test must sit on the updated table itself: PostgreSQL re-checks
-        those conditions on the newly committed row when a save waited for another's
-        lock, but not conditions inside a subquery (which is what an ORM `.update()`
-        with a join produces), so an older save queued behind a newer one would win.
-        The scorecard is share-locked, as in record_score, so a submission and a save
-        cannot interleave.
+        The revision test sits on the updated table itself: when two saves from the same
+        revision race, the second waits for the first's row lock and PostgreSQL re-checks
+        the condition on the row as the first committed it, so the second finds a newer
+        revision and is refused rather than overwriting. The scorecard is share-locked,
+        as in record_score, so a submission and a save cannot interleave.
         """
         with connection.cursor() as cursor:
             cursor.execute(
@@ -596,20 +619,43 @@ class QuestionRecord(models.Model):
                        FOR SHARE
                 )
                 UPDATE interviews_questionrecord r
-                   SET notes = %(text)s, notes_revision = %(revision)s, updated_at = now()
+                   SET notes = %(text)s, notes_revision = r.notes_revision + 1,
+                       updated_at = now()
                   FROM card
                  WHERE r.scorecard_id = card.id
                    AND r.session_question_id = %(question)s
-                   AND r.notes_revision < %(revision)s
+                   AND r.notes_revision = %(base)s
+             RETURNING r.notes_revision
                 """,
                 {
                     "scorecard": scorecard_id,
                     "question": session_question_id,
                     "text": text,
-                    "revision": revision,
+                    "base": base_revision,
                 },
             )
-            return cursor.rowcount == 1
+            row = cursor.fetchone()
+            if row is not None:
+                return NotesSave(stored=True, revision=row[0], notes=text)
+            cursor.execute(
+                """
+                SELECT r.notes, r.notes_revision, s.submitted_at IS NOT NULL
+                  FROM interviews_questionrecord r
+                  JOIN interviews_scorecard s ON s.id = r.scorecard_id
+                 WHERE r.scorecard_id = %s AND r.session_question_id = %s
+                """,
+                [scorecard_id, session_question_id],
+            )
+            found = cursor.fetchone()
+        if found is None:  # no record: a card submitted before this question was added
+            return NotesSave(stored=False, revision=0, notes="", locked=True)
+        notes, revision, submitted = found
+        return NotesSave(
+            stored=notes == text and not submitted,
+            revision=revision,
+            notes=notes,
+            locked=submitted,
+        )
 
     @classmethod
     def toggle_follow_up(
@@ -721,7 +767,9 @@ class QuestionRecord(models.Model):
         """This scorecard's records with their questions, in question order: one query.
 
         Every question of a session has a record on every scorecard (starting, adding a
-        panelist and adding a question all write them), so these are also the questions.
+        panelist and adding a question all write them), so these are also the questions —
+        except on a card submitted before an ad-hoc question was added, which keeps the
+        questions its author recorded.
         """
         records = []
         split = len(cls._meta.concrete_fields)
@@ -815,6 +863,24 @@ class QuestionRecord(models.Model):
         return self.seconds_spent + open_visit
 
 
+@dataclass(frozen=True, slots=True)
+class NotesSave:
+    """What save_notes did: stored (or already there), refused as locked, or a conflict.
+
+    `revision` and `notes` are what the database holds now; on a conflict they are the
+    other writer's, to show beside the text that was not saved.
+    """
+
+    stored: bool
+    revision: int
+    notes: str
+    locked: bool = False
+
+    @property
+    def conflict(self) -> bool:
+        return not self.stored and not self.locked
+
+
 class AlreadyAssessed(Exception):
     """The question has a score or "not assessed"; skipping it would erase that."""
 
@@ -873,7 +939,9 @@ class AuditAction(models.TextChoices):
 class AuditEvent(models.Model):
     """Who recorded or changed what, and when: old → new (PRODUCT D5)."""
 
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    # PROTECT, not SET_NULL: the trail is append-only (migration 0002_trustrunner_*), so
+    # it keeps who acted; a user with history is deactivated, not deleted.
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     session = models.ForeignKey(
         InterviewSession, on_delete=models.CASCADE, related_name="audit_events"

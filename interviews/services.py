@@ -159,6 +159,10 @@ def save_scorecard_draft(
 def submit_scorecard(*, scorecard: Scorecard, by: Any) -> Scorecard:
     """Lock a finished scorecard: from now on it changes only through amendments.
 
+    Only after the interview (PRODUCT D2): the session must be completed and every
+    question of the card scored, not assessed or skipped; otherwise ValidationError says
+    what is open, and nothing changes.
+
     Taking the scorecard row FOR UPDATE is what locks its records: every record writer
     (record_score, save_notes, the follow-up and skip toggles) share-locks the scorecard
     row and re-checks `submitted_at IS NULL`, so a write in flight finishes before this
@@ -172,6 +176,25 @@ def submit_scorecard(*, scorecard: Scorecard, by: Any) -> Scorecard:
     locked = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
     if locked.submitted_at is not None:
         raise ScorecardLocked("This scorecard is already submitted.")
+    # Read after the lock: every record writer has finished, and a completed session
+    # never runs again, so neither answer can change before this commits.
+    state = InterviewSession.objects.filter(pk=locked.session_id).values_list("state", flat=True)
+    refusals = []
+    if state.get() != SessionState.COMPLETED:
+        refusals.append(
+            "The interview has not finished: a scorecard is submitted after the interview, "
+            "once “Finish interview” has been pressed in the runner."
+        )
+    open_questions = locked.open_questions()
+    if open_questions:
+        refusals.append(
+            f"{len(open_questions)} question{'s are' if len(open_questions) > 1 else ' is'} "
+            "still open — score each, mark it not assessed, or skip it in the runner: "
+            + "; ".join(f"Q{question.order} “{question.title}”" for question in open_questions)
+            + "."
+        )
+    if refusals:
+        raise ValidationError(refusals, code="not_finished")
     errors = {}
     if locked.recommendation not in Recommendation.values:
         errors["recommendation"] = "Choose an overall recommendation before submitting."

@@ -76,6 +76,11 @@ urlpatterns += [
         name="runner_follow_up",
     ),
     path("sessions/<int:session_id>/questions/<int:order>/skip", runner.skip, name="runner_skip"),
+    path(
+        "sessions/<int:session_id>/questions/<int:order>/visit",
+        runner.visit,
+        name="runner_visit",
+    ),
 ]
 
 # --- scorecards, debrief, hiring-manager review, exports

@@ -38,6 +38,20 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
 # "html": False escapes raw HTML in the source; nh3 below is the second line of defence.
 _MD = MarkdownIt("commonmark", {"html": False, "highlight": _highlight}).enable("table")
 
+
+def _image_as_text(renderer, tokens, idx, options, env) -> str:  # noqa: ANN001 (markdown-it's)
+    """No images at all: a browser fetches an image by itself, with the reader's cookies.
+
+    A co-panelist's prompt with `![](/sessions/1/...)` would otherwise make every reader's
+    browser request that URL, and an image on another origin tells it who read what and
+    when. The alt text stays, so the author's words are not lost.
+    """
+    alt = "".join(child.content for child in tokens[idx].children or [])
+    return f'<span class="image-removed">[image: {escape(alt or "no description")}]</span>'
+
+
+_MD.add_render_rule("image", _image_as_text)
+
 _ALLOWED_TAGS = {
     "p",
     "br",
@@ -67,11 +81,9 @@ _ALLOWED_TAGS = {
     "td",
     "del",
     "s",
-    "img",
 }
 _ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title"},
     "span": {"class"},
     "div": {"class"},
     "code": {"class"},
@@ -83,7 +95,7 @@ _ALLOWED_ATTRIBUTES = {
 
 
 def render_markdown(source: str) -> str:
-    """Markdown to safe HTML: no scripts, no event handlers, no javascript: links."""
+    """Markdown to safe HTML: no scripts, no event handlers, no javascript: links, no images."""
     html = _MD.render(source or "")
     return nh3.clean(
         html,

@@ -14,6 +14,9 @@ from interviews.models import (
     InterviewTemplate,
     Position,
     PositionMember,
+    QuestionRecord,
+    Scorecard,
+    SessionState,
     TeamRole,
     TemplateQuestion,
 )
@@ -116,4 +119,26 @@ def make_session(
     )
     if started:
         session = start_session(session=session, by=panel[0])
+    return session
+
+
+def complete_and_score(session: InterviewSession, scorecard: Scorecard) -> InterviewSession:
+    """End the interview as a panel would before submitting: finished, nothing left open.
+
+    Starts the session if it is still scheduled, finishes it if it runs, and marks every
+    question of `scorecard` that is neither scored nor not assessed as skipped — the
+    neutral answer, which leaves the scores a test recorded (and their aggregates) as
+    they were. A scorecard is submitted only after this (PRODUCT D2).
+    """
+    session.refresh_from_db()
+    if session.state == SessionState.SCHEDULED:
+        session = start_session(session=session, by=scorecard.interviewer)
+    if session.state == SessionState.IN_PROGRESS:
+        session = session.finish(by=scorecard.interviewer)
+    for question in scorecard.open_questions():
+        QuestionRecord.toggle_skipped(
+            scorecard_id=scorecard.pk,
+            session_question_id=question.pk,
+            by_id=scorecard.interviewer_id,
+        )
     return session

@@ -8,7 +8,7 @@ from typing import Any
 from interviews.models import InterviewTemplate, QuestionRecord, Scorecard
 from interviews.services import save_scorecard_draft, submit_scorecard
 from questions.models import Category
-from tests.factories import make_category, make_question, make_template
+from tests.factories import complete_and_score, make_category, make_question, make_template
 
 SKIP = object()  # leave the question unscored
 
@@ -44,13 +44,15 @@ def note(card: Scorecard, order: int, text: str) -> None:
         scorecard_id=card.pk,
         session_question_id=record.session_question_id,
         text=text,
-        revision=record.notes_revision + 1,
-    )
+        base_revision=record.notes_revision,
+    ).stored
 
 
 def finish(
     card: Scorecard, *, recommendation: str = "yes", summary: str = "Solid, clear answers."
 ) -> Scorecard:
+    """Submit the card after the interview: finished, open questions skipped, then sent."""
+    complete_and_score(card.session, card)
     save_scorecard_draft(
         scorecard=card, recommendation=recommendation, summary=summary, by=card.interviewer
     )

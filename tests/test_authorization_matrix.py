@@ -26,7 +26,14 @@ from interviews.services import submit_scorecard
 from intervy.roles import INTERVIEWERS as INTERVIEWER_GROUP
 from questions.models import Question
 from tests.conftest import make_user
-from tests.factories import make_position, make_question, make_session, make_template, seat
+from tests.factories import (
+    complete_and_score,
+    make_position,
+    make_question,
+    make_session,
+    make_template,
+    seat,
+)
 
 ROLES = (
     "anonymous",
@@ -198,6 +205,7 @@ RULES: dict[str, dict[str, Any]] = {
     "interviews:runner_notes": RUNNER,
     "interviews:runner_follow_up": RUNNER,
     "interviews:runner_skip": RUNNER,
+    "interviews:runner_visit": RUNNER,
     "interviews:scorecard": PANEL_ONLY,
     "interviews:scorecard_save": PANEL_ONLY,
     "interviews:scorecard_amend": PANEL_ONLY,
@@ -323,6 +331,7 @@ def world(admin_user, interviewer, interviewer2, manager, other_manager, strange
     done_card.recommendation = Recommendation.YES
     done_card.summary = "Solid."
     done_card.save()
+    complete_and_score(done, done_card)
     submit_scorecard(scorecard=done_card, by=interviewer)
     item = template.items.first()
     question = Question.objects.first() or make_question()

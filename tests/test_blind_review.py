@@ -28,9 +28,10 @@ A_RECOMMENDATION_CLASS = "rec-strong_yes"
 
 
 def leaks(html: str) -> list[str]:
-    found = [
-        m for m in (NOTE_MARKER, SUMMARY_MARKER, A_AGGREGATE, A_RECOMMENDATION_CLASS) if m in html
-    ]
+    found = [m for m in (NOTE_MARKER, SUMMARY_MARKER, A_RECOMMENDATION_CLASS) if m in html]
+    # A whole number, not the digits inside a timestamp such as "09:31:23.803911".
+    if re.search(rf"(?<![\d.]){re.escape(A_AGGREGATE)}(?!\d)", html):
+        found.append(A_AGGREGATE)
     if re.search(r"\b1 of 2\b", html):
         found.append("1 of 2")
     return found

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews.models import InterviewSession, Scorecard, SessionState
+from interviews.models import InterviewSession, SessionState
 from tests.factories import make_position, make_session, make_template
+from tests.scorecard_data import card_of, finish
 
 pytestmark = pytest.mark.django_db
 
@@ -77,13 +78,9 @@ def test_completed_sessions_show_whether_my_scorecard_is_submitted(
     )
     complete(done)
     complete(pending)
-    Scorecard.objects.filter(session=done, interviewer=interviewer).update(
-        recommendation="yes", summary="Solid.", submitted_at=timezone.now()
-    )
+    finish(card_of(done, interviewer), summary="Solid.")
     # The other panelist's submission must not count as mine.
-    Scorecard.objects.filter(session=pending, interviewer=interviewer2).update(
-        recommendation="yes", summary="Solid.", submitted_at=timezone.now()
-    )
+    finish(card_of(pending, interviewer2), summary="Solid.")
     html = client_for(interviewer).get(URL).content.decode()
     completed = html[html.index("Recently completed") :]
     assert "Done Dana" in completed and "Pending Pat" in completed

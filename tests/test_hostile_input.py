@@ -166,7 +166,7 @@ def test_notes_with_script_come_back_as_text_in_the_runner(client_for, interview
     client = client_for(interviewer)
     client.post(
         reverse("interviews:runner_notes", args=[session.pk, 1]),
-        {"notes": PAYLOAD, "revision": "1"},
+        {"notes": PAYLOAD, "base_revision": "0"},
         headers={"Accept": "application/json"},
     )
     page = client.get(runner_page(session)).content.decode()
@@ -238,14 +238,14 @@ def test_a_one_megabyte_note_is_refused_with_a_clear_message(client_for, intervi
     url = reverse("interviews:runner_notes", args=[session.pk, 1])
     note = "x" * 1_048_576
     autosave = client.post(
-        url, {"notes": note, "revision": "1"}, headers={"Accept": "application/json"}
+        url, {"notes": note, "base_revision": "0"}, headers={"Accept": "application/json"}
     )
     assert autosave.status_code == 413
     assert autosave.json() == {
         "saved": False,
         "error": "that is too large. Notes and answers can be at most 20,000 characters.",
     }
-    plain_form = client.post(url, {"notes": note, "revision": "2"})
+    plain_form = client.post(url, {"notes": note, "base_revision": "0"})
     assert plain_form.status_code == 413
     assert "Not saved — that is too large" in plain_form.content.decode()
     record = QuestionRecord.objects.get(

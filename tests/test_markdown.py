@@ -158,3 +158,35 @@ def test_anchors_show_their_code_spans_on_the_detail_runner_and_scorecard_pages(
         assert ANCHOR_HTML in html, name
         assert "`INNER JOIN`" not in html, name
         assert_inert(html)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "![clock](/sessions/1/questions/3/)",
+        "![](https://tracker.example/pixel.png)",
+        "![ref][r]\n\n[r]: //cdn.example/a.png",
+        "[![badge](/x.png)](https://example.com)",
+    ],
+)
+def test_markdown_renders_no_image_at_all_only_its_alt_text(source):
+    """No allow-list of origins: a same-origin image is the attack (it GETs a runner URL)."""
+    html = render_markdown(source)
+    assert "<img" not in html
+    assert 'class="image-removed">[image: ' in html
+    assert "src=" not in html
+
+
+def test_stored_renderings_with_an_image_are_rendered_again_without(db):
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    question = make_question(prompt="See ![diagram](/x.png).")
+    Question.objects.filter(pk=question.pk).update(prompt_html='<p>See <img src="/x.png"></p>')
+    migration = import_module("interviews.migrations.0003_trustrunner_no_images")
+    migration.render_without_images(django_apps, None)
+    question.refresh_from_db()
+    assert "<img" not in question.prompt_html
+    assert "[image: diagram]" in question.prompt_html
+    assert question.prompt == "See ![diagram](/x.png)."

@@ -19,6 +19,7 @@ score_values = st.one_of(
     st.text(max_size=20),
 )
 revisions = st.one_of(
+    st.integers(min_value=-1, max_value=4).map(str),  # near the stored revision
     st.integers(min_value=-5, max_value=2**40).map(str),
     st.sampled_from(["", "abc", "1.5", "NaN", "9" * 30]),
 )
@@ -73,28 +74,30 @@ def test_score_requests_store_a_valid_score_whole_or_nothing(
 @pytest.mark.django_db
 @property_settings
 @given(text=notes_texts, revision=revisions)
-def test_notes_requests_keep_the_newest_revision_and_never_half_write(
+def test_notes_requests_store_only_against_the_stored_revision_and_never_half_write(
     client, interviewer, running, text, revision
 ):
     session, scorecard = running
     client.force_login(interviewer)
     before = snapshot(scorecard)
-    stored_revision = QuestionRecord.objects.get(
-        scorecard=scorecard, session_question__order=1
-    ).notes_revision
+    stored = QuestionRecord.objects.get(scorecard=scorecard, session_question__order=1)
     url = reverse("interviews:runner_notes", args=[session.pk, 1])
     response = client.post(
-        url, {"notes": text, "revision": revision}, headers={"Accept": "application/json"}
+        url, {"notes": text, "base_revision": revision}, headers={"Accept": "application/json"}
     )
 
     assert response.status_code < 500
     record = QuestionRecord.objects.get(scorecard=scorecard, session_question__order=1)
-    newer = revision.lstrip("-").isdigit() and stored_revision < int(revision) <= 2_000_000_000
-    if response.status_code == 200 and response.json()["saved"]:
-        assert newer
-        assert (record.notes, record.notes_revision) == (text, int(revision))
+    current = revision.lstrip("-").isdigit() and int(revision) == stored.notes_revision
+    if response.status_code == 200:
+        # Stored against the current revision (numbered by the server), or already there.
+        assert current or text == stored.notes
+        assert record.notes == text
+        assert response.json() == {"saved": True, "revision": record.notes_revision}
     else:
-        # Stale, malformed or refused: nothing of this request is stored.
+        # A conflict, malformed or refused: nothing of this request is stored.
         assert snapshot(scorecard) == before
-        if response.status_code == 200:
-            assert not newer
+        if response.status_code == 409:
+            reply = response.json()
+            assert (reply["conflict"], reply["notes"]) == (True, stored.notes)
+            assert not current

@@ -244,12 +244,13 @@ def test_a_cancelled_session_cannot_be_started(client_for, interviewer, position
 def test_everything_is_where_it_was_after_a_reload(client_for, interviewer, session):
     client = client_for(interviewer)
     client.post(url("runner_score", session, 1), {"score": "3"})
-    client.post(url("runner_notes", session, 1), {"notes": "Good on joins", "revision": "1"})
+    client.post(url("runner_notes", session, 1), {"notes": "Good on joins", "base_revision": "0"})
     client.post(url("runner_follow_up", session, 1))
     client.get(url("runner_question", session, 2))
+    client.post(url("runner_visit", session, 2))  # what runner.js does once the page is up
     client.post(url("runner_score", session, 2), {"score": "na"})
     page = client.get(url("runner", session)).content.decode()
-    assert 'aria-current="step"' in page and url("runner_question", session, 2) in page
+    assert f'<a href="{url("runner_question", session, 2)}" aria-current="step">' in page
     first = client.get(url("runner_question", session, 1)).content.decode()
     assert 'id="score-3" class="score score-3" aria-pressed="true"' in first
     assert "Good on joins</textarea>" in first
@@ -262,7 +263,8 @@ def test_everything_is_where_it_was_after_a_reload(client_for, interviewer, sess
 POSTS = [
     ("runner_follow_up", 1, {}),
     ("runner_skip", 1, {}),
-    ("runner_notes", 1, {"notes": "x", "revision": "1"}),
+    ("runner_notes", 1, {"notes": "x", "base_revision": "0"}),
+    ("runner_visit", 1, {}),
     ("runner_score", 1, {"score": "3"}),
     ("runner_add_question", None, {"title": "T", "prompt": "P"}),
     ("runner_start", None, {}),

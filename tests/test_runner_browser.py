@@ -21,6 +21,7 @@ from interviews.models import InterviewSession, QuestionRecord, Scorecard, Sessi
 from intervy.roles import HIRING_MANAGERS, INTERVIEWERS
 from tests.factories import make_position, make_session
 from tests.htmx import wait_until_settled
+from tests.scorecard_data import finish
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -212,9 +213,7 @@ def test_a_failed_save_says_so_and_is_retried(runner, session, page: Page):
 
 def test_a_refused_save_shows_the_reason(runner, session):
     page = runner(1)
-    Scorecard.objects.filter(session=session).update(
-        submitted_at=timezone.now(), recommendation="yes", summary="Good."
-    )
+    finish(session.scorecards.get(), summary="Good.")
     page.get_by_label("Notes", exact=True).click()
     page.keyboard.type("Too late")
     expect(page.locator("#notes-status")).to_contain_text("Not saved — Your scorecard is submitted")
@@ -374,3 +373,106 @@ def test_keys_on_a_scheduled_interview_say_to_start_it(runner, session):
     expect(page.get_by_role("button", name="Finish interview")).to_be_visible()
     page.keyboard.press("3")
     expect(page.locator("#nav-q-1")).to_contain_text("scored 3")
+
+
+# --- Two tabs on one question: nothing typed is lost (issue 9, point 5) --------------
+
+
+def second_tab(page: Page) -> Page:
+    """Another tab of the same browser (same cookies, own sessionStorage) on the same page."""
+    other = page.context.new_page()
+    other.goto(page.url)
+    expect(other.locator("html.js")).to_have_count(1)
+    return other
+
+
+def type_notes(page: Page, text: str) -> None:
+    field = page.get_by_label("Notes", exact=True)
+    field.click()
+    page.keyboard.press("End")
+    page.keyboard.type(text)
+
+
+def test_two_tabs_on_one_question_lose_nothing_typed(runner, session):
+    laptop = runner(1)
+    tablet = second_tab(laptop)
+
+    type_notes(laptop, "Alpha: explains MVCC.")
+    expect(laptop.locator("#notes-status")).to_have_text("Saved")
+    type_notes(tablet, "Beta: asks about locks.")
+
+    # The tablet's save is refused as a conflict it cannot miss, with both texts.
+    conflict = tablet.get_by_role("alert").filter(has_text="These notes changed somewhere else")
+    expect(conflict).to_be_visible()
+    expect(tablet.locator("#notes-status")).to_have_text(
+        "Not saved — conflict: choose which text to keep"
+    )
+    expect(tablet.get_by_label("Your text (not saved)")).to_have_value("Beta: asks about locks.")
+    expect(tablet.get_by_label("Saved elsewhere")).to_have_value("Alpha: explains MVCC.")
+    assert record(session, 1).notes == "Alpha: explains MVCC."  # nothing overwritten
+
+    # Typing on while the conflict is open saves nothing, and the panel follows along.
+    type_notes(tablet, " Good.")
+    expect(tablet.get_by_label("Your text (not saved)")).to_have_value(
+        "Beta: asks about locks. Good."
+    )
+    assert record(session, 1).notes == "Alpha: explains MVCC."
+
+    tablet.get_by_role("button", name="Keep both").click()
+    expect(tablet.locator("#notes-status")).to_have_text("Saved")
+    expect(conflict).to_have_count(0)
+    both = "Beta: asks about locks. Good.\n\nAlpha: explains MVCC."
+    assert record(session, 1).notes == both
+
+    # The laptop, still on the old revision, types on: its turn to see a conflict.
+    type_notes(laptop, " Strong.")
+    expect(laptop.get_by_label("Saved elsewhere")).to_have_value(both)
+    expect(laptop.get_by_label("Your text (not saved)")).to_have_value(
+        "Alpha: explains MVCC. Strong."
+    )
+    laptop.get_by_role("button", name="Keep mine").click()
+    expect(laptop.locator("#notes-status")).to_have_text("Saved")
+    saved = record(session, 1)
+    assert saved.notes == "Alpha: explains MVCC. Strong."
+    # Kept by choice, against the revision the tablet made: the server numbered each save.
+    assert saved.notes_revision == 3
+
+
+def test_taking_the_other_text_then_typing_saves_without_a_new_conflict(runner, session):
+    laptop = runner(2)
+    tablet = second_tab(laptop)
+    type_notes(laptop, "From the laptop.")
+    expect(laptop.locator("#notes-status")).to_have_text("Saved")
+    type_notes(tablet, "From the tablet.")
+    tablet.get_by_role("button", name="Use the text saved elsewhere").click()
+    expect(tablet.get_by_label("Notes", exact=True)).to_have_value("From the laptop.")
+    expect(tablet.locator("#notes-status")).to_have_text("Saved")
+    assert record(session, 2).notes == "From the laptop."
+    type_notes(tablet, " Tablet agrees.")
+    expect(tablet.locator("#notes-status")).to_have_text("Saved")
+    assert record(session, 2).notes == "From the laptop. Tablet agrees."
+    assert tablet.locator("#notes-conflict").count() == 0
+
+
+def test_a_conflict_survives_a_reload_of_the_tab_that_lost(runner, session):
+    laptop = runner(3)
+    tablet = second_tab(laptop)
+    type_notes(laptop, "Laptop text.")
+    expect(laptop.locator("#notes-status")).to_have_text("Saved")
+    type_notes(tablet, "Tablet text.")
+    expect(tablet.get_by_label("Saved elsewhere")).to_have_value("Laptop text.")
+    tablet.reload()
+    # The unsaved text comes back from sessionStorage, still in conflict, not saved over.
+    expect(tablet.get_by_label("Your text (not saved)")).to_have_value("Tablet text.")
+    expect(tablet.get_by_label("Saved elsewhere")).to_have_value("Laptop text.")
+    assert record(session, 3).notes == "Laptop text."
+
+
+def test_the_page_records_the_visit_by_post(runner, session, page: Page):
+    with page.expect_response(re.compile(r"/questions/3/visit$")) as visit:
+        runner(3)
+    assert visit.value.status == 204
+    assert visit.value.request.method == "POST"
+    opened = record(session, 3)
+    assert opened.entered_at is not None and opened.first_shown_at is not None
+    assert Scorecard.objects.get(session=session).current_question.order == 3

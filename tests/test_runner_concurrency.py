@@ -120,45 +120,56 @@ def test_two_panelists_scoring_the_same_question_never_overwrite_each_other(
         )
 
 
-def test_an_older_autosave_arriving_after_a_newer_one_keeps_the_newer_text(interviewer, manager):
-    session = make_session(panel=[interviewer], position=make_position(manager))
-    url = reverse("interviews:runner_notes", args=[session.pk, 1])
-    cookies = signed_in_client(interviewer).cookies
-    headers = {"Accept": "application/json"}
-
-    newer = run_in_parallel([post_as(cookies, url, {"notes": "four", "revision": "4"}, headers)])
-    older = run_in_parallel([post_as(cookies, url, {"notes": "three", "revision": "3"}, headers)])
-
-    assert newer[0][1].json() == {"saved": True, "revision": 4}
-    assert older[0][1].json() == {"saved": False, "revision": 4}
-    saved = QuestionRecord.objects.get(scorecard__session=session, session_question__order=1)
-    assert (saved.notes, saved.notes_revision) == ("four", 4)
-
-
-def test_autosaves_racing_in_any_order_end_with_the_newest_revision(interviewer, manager):
+def test_two_tabs_saving_from_the_same_revision_at_once_store_one_and_hand_back_a_conflict(
+    interviewer, manager
+):
     session = make_session(panel=[interviewer], position=make_position(manager))
     url = reverse("interviews:runner_notes", args=[session.pk, 1])
     cookies = signed_in_client(interviewer).cookies
     headers = {"Accept": "application/json"}
     jobs = [
-        post_as(cookies, url, {"notes": f"draft {n}", "revision": str(n)}, headers)
-        for n in range(1, 31)
+        post_as(cookies, url, {"notes": f"tab {n}", "base_revision": "0"}, headers)
+        for n in range(1, 21)
     ]
-    random.Random(3).shuffle(jobs)
 
     results = run_in_parallel(jobs)
 
-    assert {status for status, _ in results} == {200}
+    replies = [(status, response.json()) for status, response in results]
+    stored = [reply for status, reply in replies if status == 200]
+    conflicts = [reply for status, reply in replies if status == 409]
+    assert len(stored) == 1 and len(conflicts) == 19
+    assert stored[0] == {"saved": True, "revision": 1}
     saved = QuestionRecord.objects.get(scorecard__session=session, session_question__order=1)
-    assert (saved.notes, saved.notes_revision) == ("draft 30", 30)
-    acknowledged = [response.json() for _, response in results]
-    assert any(reply == {"saved": True, "revision": 30} for reply in acknowledged)
+    assert saved.notes_revision == 1
+    # Every refused tab is told what won, so its user can choose; none wrote over it.
+    assert {(c["conflict"], c["revision"], c["notes"]) for c in conflicts} == {
+        (True, 1, saved.notes)
+    }
 
 
-def test_a_stale_save_blocked_behind_a_newer_one_does_not_overwrite_it(interviewer, manager):
-    """Revision 4 holds the row while revision 3 waits on its lock; 4 must survive.
+def test_saves_in_a_row_each_build_on_the_revision_the_last_one_returned(interviewer, manager):
+    session = make_session(panel=[interviewer], position=make_position(manager))
+    url = reverse("interviews:runner_notes", args=[session.pk, 1])
+    cookies = signed_in_client(interviewer).cookies
+    headers = {"Accept": "application/json"}
+    base = 0
+    for n in range(1, 6):
+        [(status, response)] = run_in_parallel(
+            [post_as(cookies, url, {"notes": f"draft {n}", "base_revision": str(base)}, headers)]
+        )
+        assert (status, response.json()) == (200, {"saved": True, "revision": base + 1})
+        base = response.json()["revision"]
+    saved = QuestionRecord.objects.get(scorecard__session=session, session_question__order=1)
+    assert (saved.notes, saved.notes_revision) == ("draft 5", 5)
 
-    The revision check has to be re-evaluated on the row as committed by the newer
+
+def test_a_save_blocked_behind_another_from_the_same_revision_does_not_overwrite_it(
+    interviewer, manager
+):
+    """Two saves from revision 0: the first holds the row while the second waits on its
+    lock; the first must survive and the second come back as a conflict.
+
+    The revision check has to be re-evaluated on the row as committed by the first
     save, which PostgreSQL does only for conditions on the updated table itself.
     """
     session = make_session(panel=[interviewer], position=make_position(manager))
@@ -171,7 +182,7 @@ def test_a_stale_save_blocked_behind_a_newer_one_does_not_overwrite_it(interview
     def newer():
         try:
             with transaction.atomic():
-                outcome["newer"] = QuestionRecord.save_notes(**keys, text="four", revision=4)
+                outcome["newer"] = QuestionRecord.save_notes(**keys, text="four", base_revision=0)
                 newer_holds_lock.set()
                 release_newer.wait(timeout=30)
         finally:
@@ -180,7 +191,7 @@ def test_a_stale_save_blocked_behind_a_newer_one_does_not_overwrite_it(interview
     def older():
         try:
             newer_holds_lock.wait(timeout=30)
-            outcome["older"] = QuestionRecord.save_notes(**keys, text="three", revision=3)
+            outcome["older"] = QuestionRecord.save_notes(**keys, text="three", base_revision=0)
         finally:
             connections.close_all()
 
@@ -203,5 +214,7 @@ def test_a_stale_save_blocked_behind_a_newer_one_does_not_overwrite_it(interview
         thread.join(timeout=30)
 
     target.refresh_from_db()
-    assert outcome == {"newer": True, "older": False}
-    assert (target.notes, target.notes_revision) == ("four", 4)
+    assert outcome["newer"].stored and outcome["newer"].revision == 1
+    assert outcome["older"].conflict
+    assert (outcome["older"].notes, outcome["older"].revision) == ("four", 1)
+    assert (target.notes, target.notes_revision) == ("four", 1)

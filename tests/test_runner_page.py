@@ -31,6 +31,17 @@ def runner_url(session, order=None):
     return reverse("interviews:runner_question", args=[session.pk, order])
 
 
+def visit_url(session, order):
+    return reverse("interviews:runner_visit", args=[session.pk, order])
+
+
+def open_in_browser(client, session, order):
+    """What a browser with runner.js does: GET the page, then POST the visit."""
+    response = client.get(runner_url(session, order))
+    assert client.post(visit_url(session, order)).status_code == 204
+    return response
+
+
 def question(session, order):
     return session.questions.get(order=order)
 
@@ -140,13 +151,13 @@ def test_it_has_a_notes_field_labelled_notes_with_a_saved_state(client_for, inte
         scorecard_id=record(session, interviewer, 1).scorecard_id,
         session_question_id=question(session, 1).pk,
         text="Talked about <b>indexes</b>",
-        revision=4,
+        base_revision=0,
     )
     html = client_for(interviewer).get(runner_url(session, 1)).content.decode()
     assert '<label for="notes">Notes</label>' in html
     assert "Talked about &lt;b&gt;indexes&lt;/b&gt;</textarea>" in html
-    assert 'data-revision="4"' in html
-    assert 'name="revision" value="5"' in html
+    assert 'data-revision="1"' in html
+    assert 'name="base_revision" value="1"' in html
     assert ">Saved</span>" in html
     assert "Save notes" in html
 
@@ -163,7 +174,7 @@ def test_it_reopens_at_the_question_where_the_interviewer_left_off(
     client_for, interviewer, session
 ):
     client = client_for(interviewer)
-    client.get(runner_url(session, 4))
+    open_in_browser(client, session, 4)
     html = client.get(runner_url(session)).content.decode()
     assert current_nav(html) == runner_url(session, 4)
     assert f">{question(session, 4).title}</h2>" in html
@@ -172,8 +183,8 @@ def test_it_reopens_at_the_question_where_the_interviewer_left_off(
 
 def test_panelists_keep_their_own_place(client_for, interviewer, interviewer2, position):
     session = make_session(panel=[interviewer, interviewer2], position=position)
-    client_for(interviewer).get(runner_url(session, 3))
-    client_for(interviewer2).get(runner_url(session, 2))
+    open_in_browser(client_for(interviewer), session, 3)
+    open_in_browser(client_for(interviewer2), session, 2)
     assert current_nav(client_for(interviewer).get(runner_url(session)).content.decode()) == (
         runner_url(session, 3)
     )
@@ -181,12 +192,12 @@ def test_panelists_keep_their_own_place(client_for, interviewer, interviewer2, p
 
 def test_a_reload_does_not_reset_the_question_clock(client_for, interviewer, session):
     client = client_for(interviewer)
-    client.get(runner_url(session, 1))
+    open_in_browser(client, session, 1)
     first_visit = record(session, interviewer, 1)
     assert first_visit.entered_at is not None
     earlier = timezone.now() - timedelta(minutes=2)
     QuestionRecord.objects.filter(pk=first_visit.pk).update(entered_at=earlier)
-    html = client.get(runner_url(session, 1)).content.decode()
+    html = open_in_browser(client, session, 1).content.decode()
     assert record(session, interviewer, 1).entered_at == earlier
     spent = int(re.search(r'data-question-spent="(\d+)"', html).group(1))
     assert 120 <= spent < 180
@@ -194,11 +205,11 @@ def test_a_reload_does_not_reset_the_question_clock(client_for, interviewer, ses
 
 def test_moving_on_closes_the_visit_and_keeps_its_time(client_for, interviewer, session):
     client = client_for(interviewer)
-    client.get(runner_url(session, 1))
+    open_in_browser(client, session, 1)
     QuestionRecord.objects.filter(pk=record(session, interviewer, 1).pk).update(
         entered_at=timezone.now() - timedelta(seconds=90), seconds_spent=30
     )
-    client.get(runner_url(session, 2))
+    open_in_browser(client, session, 2)
     left = record(session, interviewer, 1)
     assert left.entered_at is None
     # now() in the database is the test transaction's start, so allow for it.
@@ -211,7 +222,7 @@ def test_timers_and_pace_come_from_server_timestamps(client_for, interviewer, se
     now = timezone.now()
     InterviewSession.objects.filter(pk=session.pk).update(started_at=now - timedelta(minutes=12))
     client = client_for(interviewer)
-    client.get(runner_url(session, 1))
+    open_in_browser(client, session, 1)
     QuestionRecord.objects.filter(pk=record(session, interviewer, 1).pk).update(
         entered_at=now - timedelta(minutes=12)
     )
@@ -308,14 +319,45 @@ def test_the_runner_page_query_count_is_flat(
         response = client.get(runner_url(session, 2))
     assert response.status_code == 200
     assert response.content.decode().count('class="nav-item') == count
-    # Moving to another question adds the one statement that moves the clock (it
-    # returns the clocks it changed, so nothing is read again).
-    with django_assert_num_queries(5):
+    # Opening another question writes nothing either: the same four reads.
+    with django_assert_num_queries(4):
         response = client.get(runner_url(session, 3))
     assert current_nav(response.content.decode()) == runner_url(session, 3)
+    # The script's visit: the web session, the user, the panel row with the question,
+    # and the one statement that moves the clock, whatever the question count.
+    with django_assert_num_queries(4):
+        assert client.post(visit_url(session, 3)).status_code == 204
 
 
 def test_a_session_stays_in_progress_after_viewing(client_for, interviewer, session):
     client_for(interviewer).get(runner_url(session, 2))
     session.refresh_from_db()
     assert session.state == SessionState.IN_PROGRESS
+
+
+def test_opening_a_question_without_the_script_moves_no_clock(client_for, interviewer, session):
+    """An image or a prefetch pointing at a runner URL is a GET: it must change nothing."""
+    client = client_for(interviewer)
+    open_in_browser(client, session, 1)
+    client.get(runner_url(session, 3))
+    assert record(session, interviewer, 1).entered_at is not None
+    assert record(session, interviewer, 3).entered_at is None
+    assert Scorecard.objects.get(session=session).current_question == question(session, 1)
+
+
+def test_a_visit_to_a_finished_interview_moves_the_place_but_no_clock(
+    client_for, interviewer, session
+):
+    client = client_for(interviewer)
+    open_in_browser(client, session, 1)
+    session.finish(by=interviewer)
+    open_in_browser(client, session, 2)
+    assert Scorecard.objects.get(session=session).current_question == question(session, 2)
+    assert record(session, interviewer, 2).entered_at is None
+    assert record(session, interviewer, 2).first_shown_at is None
+
+
+def test_the_visit_refuses_get_and_strangers(client_for, interviewer2, session, interviewer):
+    assert client_for(interviewer).get(visit_url(session, 1)).status_code == 405
+    assert client_for(interviewer2).post(visit_url(session, 1)).status_code == 404
+    assert client_for(interviewer).post(visit_url(session, 42)).status_code == 404

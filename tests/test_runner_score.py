@@ -6,17 +6,16 @@ import json
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from interviews.models import (
     AuditAction,
     AuditEvent,
     InterviewSession,
     QuestionRecord,
-    Scorecard,
     SessionState,
 )
 from tests.factories import make_position, make_session
+from tests.scorecard_data import finish
 
 pytestmark = pytest.mark.django_db
 
@@ -158,9 +157,7 @@ def test_a_question_outside_the_session_is_404_and_nothing_is_stored(
 
 
 def test_a_submitted_scorecard_refuses_with_409(client_for, interviewer, session):
-    Scorecard.objects.filter(session=session).update(
-        submitted_at=timezone.now(), recommendation="yes", summary="Solid."
-    )
+    finish(session.scorecards.get(), summary="Solid.")
     client = client_for(interviewer)
     response = client.post(score_url(session, 1), {"score": "3"})
     assert response.status_code == 409

@@ -11,7 +11,7 @@ from django.urls import reverse
 from interviews.models import Amendment, AuditAction, AuditEvent, QuestionRecord, ScorecardLocked
 from interviews.services import amend_scorecard, save_scorecard_draft, submit_scorecard
 from intervy.roles import HIRING_MANAGERS, INTERVIEWERS
-from tests.factories import make_position, make_session
+from tests.factories import complete_and_score, make_position, make_session
 from tests.scorecard_data import card_of, finish, note, records_of, score
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,7 @@ def amend_url(session):
 
 
 def test_submitting_locks_the_scorecard_and_audits_it(client_for, session, card, interviewer):
+    complete_and_score(session, card)
     response = client_for(interviewer).post(
         save_url(session),
         {"recommendation": "strong_yes", "summary": "Hire.", "action": "submit"},
@@ -56,6 +57,7 @@ def test_submitting_locks_the_scorecard_and_audits_it(client_for, session, card,
 
 
 def test_submitting_over_htmx_redirects_the_browser(client_for, session, card, interviewer):
+    complete_and_score(session, card)
     response = client_for(interviewer).post(
         save_url(session),
         {"recommendation": "no", "summary": "Not yet.", "action": "submit"},
@@ -86,7 +88,8 @@ def test_an_incomplete_submission_is_refused_and_nothing_locks(
     assert not AuditEvent.objects.filter(scorecard=card, action=AuditAction.SUBMITTED).exists()
 
 
-def test_the_service_refuses_an_incomplete_scorecard(card, interviewer):
+def test_the_service_refuses_an_incomplete_scorecard(session, card, interviewer):
+    complete_and_score(session, card)
     with pytest.raises(ValidationError) as error:
         submit_scorecard(scorecard=card, by=interviewer)
     assert "summary" in error.value.message_dict
@@ -137,9 +140,9 @@ def test_record_score_and_save_notes_refuse_a_submitted_scorecard(card):
         scorecard_id=card.pk,
         session_question_id=record.session_question_id,
         text="late edit",
-        revision=99,
+        base_revision=record.notes_revision,
     )
-    assert stored is False
+    assert stored.locked and not stored.stored
     record.refresh_from_db()
     assert (record.score, record.notes) == (2, "Knew B-trees.")
 
@@ -318,6 +321,7 @@ def test_a_submission_waits_for_a_write_in_flight_without_deadlock(
 ):
     session = make_session(panel=[interviewer, interviewer2], position=make_position(manager))
     card = card_of(session, interviewer)
+    complete_and_score(session, card)
     save_scorecard_draft(scorecard=card, recommendation="yes", summary="Done.", by=interviewer)
     question_id = records_of(card)[0].session_question_id
     in_flight, release = threading.Event(), threading.Event()
@@ -336,7 +340,7 @@ def test_a_submission_waits_for_a_write_in_flight_without_deadlock(
                     scorecard_id=card.pk,
                     session_question_id=question_id,
                     text="last words",
-                    revision=1,
+                    base_revision=0,
                 )
             in_flight.set()
             release.wait(10)

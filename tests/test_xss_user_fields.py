@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from interviews.models import InterviewSession, Scorecard, TeamRole
 from questions.models import Question, Status
-from tests.factories import make_position, make_session, make_template, seat
+from tests.factories import complete_and_score, make_position, make_session, make_template, seat
 
 PAYLOADS = {
     "script": "<script>alert('x')</script>",
@@ -74,12 +74,14 @@ def hostile_session(client, interviewer, interviewer2, manager):
         client.post(reverse("interviews:runner_score", args=[session.pk, order]), {"score": "3"})
         client.post(
             reverse("interviews:runner_notes", args=[session.pk, order]),
-            {"notes": HOSTILE, "revision": 1},
+            {"notes": HOSTILE, "base_revision": 0},
         )
+    client.post(reverse("interviews:runner_finish", args=[session.pk]))
     for user, recommendation in ((interviewer, "yes"), (interviewer2, "no")):
         client.force_login(user)
         if user == interviewer2:
             client.post(reverse("interviews:runner_score", args=[session.pk, 1]), {"score": "1"})
+        complete_and_score(session, Scorecard.objects.get(session=session, interviewer=user))
         response = client.post(
             reverse("interviews:scorecard_save", args=[session.pk]),
             {"recommendation": recommendation, "summary": HOSTILE, "action": "submit"},

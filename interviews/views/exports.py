@@ -26,7 +26,7 @@ from interviews.access import (
     visible_scorecards_for_position,
 )
 from interviews.models import Amendment, QuestionRecord, Scorecard
-from intervy.http import HtmxHttpRequest
+from intervy.http import HtmxHttpRequest, private_no_store
 from intervy.roles import hiring_manager_required, role_required
 
 EXPORT_FORMAT = "intervy.scorecards"
@@ -292,6 +292,7 @@ def _json(document: dict, filename: str) -> HttpResponse:
     return _attachment(response, filename)
 
 
+@private_no_store
 @require_GET
 @role_required
 def session_export_csv(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
@@ -303,6 +304,7 @@ def session_export_csv(request: HtmxHttpRequest, session_id: int) -> HttpRespons
     return _attachment(response, f"intervy-session-{session_id}.csv")
 
 
+@private_no_store
 @require_GET
 @role_required
 def session_export_json(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
@@ -311,6 +313,7 @@ def session_export_json(request: HtmxHttpRequest, session_id: int) -> HttpRespon
     return _json(document, f"intervy-session-{session_id}.json")
 
 
+@private_no_store
 @require_GET
 @hiring_manager_required
 def position_export_csv(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
@@ -324,6 +327,7 @@ def position_export_csv(request: HtmxHttpRequest, position_id: int) -> HttpRespo
     return _attachment(response, f"intervy-position-{position.pk}.csv")
 
 
+@private_no_store
 @require_GET
 @hiring_manager_required
 def position_export_json(request: HtmxHttpRequest, position_id: int) -> HttpResponse:

@@ -38,7 +38,7 @@ from interviews.models import (
 )
 from interviews.pages.position_team import team_panel
 from interviews.views.scorecards import Row, Sheet, build_sheets
-from intervy.http import HtmxHttpRequest
+from intervy.http import HtmxHttpRequest, private_no_store
 from intervy.roles import hiring_manager_required, role_required
 
 RECOMMENDATION_LABELS = dict(Recommendation.choices)
@@ -118,6 +118,7 @@ def panel_of(sheets: list[Sheet]) -> Panel:
     return Panel(sheets, panel_questions, panel_categories)
 
 
+@private_no_store
 @require_GET
 @role_required
 def debrief(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
@@ -157,6 +158,7 @@ def debrief(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
 # --- Positions -------------------------------------------------------------------------
 
 
+@private_no_store
 @require_GET
 @hiring_manager_required
 def position_list(request: HtmxHttpRequest) -> HttpResponse:
@@ -202,6 +204,7 @@ class CandidateSummary:
         return scoring.recommendations_split(card.recommendation for card in self.cards)
 
 
+@private_no_store
 @require_GET
 @hiring_manager_required
 def position_detail(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
@@ -329,6 +332,7 @@ def compare_candidates(
     return list(compared.values()), list(categories.items())
 
 
+@private_no_store
 @require_GET
 @hiring_manager_required
 def compare(request: HtmxHttpRequest, position_id: int) -> HttpResponse:

@@ -38,7 +38,7 @@ from interviews.models import (
     SessionStateError,
 )
 from interviews.services import start_session
-from intervy.http import HtmxHttpRequest
+from intervy.http import HtmxHttpRequest, private_no_store
 from intervy.roles import is_interviewer
 from questions.markdown import render_inline_markdown
 
@@ -51,6 +51,23 @@ GENERIC_ANCHORS = {
 }
 NOT_ASSESSED_HINT = "Not covered — kept apart from a low score"
 PACE_TOLERANCE_SECONDS = 60
+SUBMITTED_REFUSAL = (
+    "Your scorecard is submitted; change it with an amendment on the scorecard page."
+)
+NOTES_CONFLICT = (
+    "Your notes were not saved: different notes for this question were saved in another "
+    "tab or on another device meanwhile. Nothing was overwritten — choose which text to keep."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NotesConflict:
+    """A notes save refused because another writer saved first: both texts, and the
+    revision a "keep mine" must be saved against."""
+
+    mine: str
+    theirs: str
+    revision: int
 
 
 # --- What the page shows ---------------------------------------------------------------
@@ -268,7 +285,7 @@ def _score_choices(question: SessionQuestion, record: QuestionRecord) -> list[di
 def _refusal(session: InterviewSession, scorecard: Scorecard) -> str:
     """Why this interviewer cannot record anything now, or "" if they can."""
     if scorecard.is_submitted:
-        return "Your scorecard is submitted; change it with an amendment on the scorecard page."
+        return SUBMITTED_REFUSAL
     if session.state == SessionState.SCHEDULED:
         return "This interview has not started yet: press “Start interview” first."
     if session.state == SessionState.CANCELLED:
@@ -300,15 +317,18 @@ def _render_runner(
     scorecard: Scorecard,
     order: int | None,
     *,
-    visit: bool = True,
     error: str = "",
     add_form: AdHocQuestionForm | None = None,
+    notes_conflict: NotesConflict | None = None,
     status: int = 200,
 ) -> TemplateResponse:
     """The runner page at question `order` (None: where this interviewer left off).
 
-    Whatever the question count: one query for the records with their questions and,
-    only when the interviewer moved, one statement that moves the clock.
+    One query for the records with their questions, whatever the question count, and
+    no write: opening a page (or an image or a prefetch pointing at it) moves no clock.
+    The page's script records the visit by POST (`visit`); the clocks shown already
+    read as they will once it has — the question entered now, the others' open visits
+    counted up to now.
     """
     found = QuestionRecord.for_runner(scorecard_id=scorecard.pk)
     if not found:
@@ -323,16 +343,6 @@ def _render_runner(
         if current is None:
             raise Http404(f"This interview has no question {order}.")
     records = {record.session_question_id: record for record in found}
-    if visit and _needs_visit(session, scorecard, current, records):
-        moved = QuestionRecord.visit(
-            scorecard_id=scorecard.pk,
-            session_question_id=current.pk,
-            track_time=session.is_running and not scorecard.is_submitted,
-        )
-        scorecard.current_question_id = current.pk
-        for question_id, clock in moved.items():
-            moved_record = records[question_id]
-            moved_record.seconds_spent, moved_record.entered_at, moved_record.first_shown_at = clock
 
     index = questions.index(current)
     previous_question = questions[index - 1] if index > 0 else None
@@ -362,28 +372,18 @@ def _render_runner(
         # Only a form sent back with errors or a refusal; an empty one would cost a
         # bound field per input on every page view just to print nothing.
         "add_form": add_form,
+        "visit_url": _runner_url("interviews:runner_visit", session.pk, current.order),
         "notes_max_length": settings.NOTES_MAX_LENGTH,
-        "next_notes_revision": record.notes_revision + 1,
+        "notes_conflict": notes_conflict,
+        "question_url": _question_url(session.pk, current.order),
+        # The field holds the user's unsaved text on a conflict, and a save of it goes
+        # against the revision the other writer made.
+        "notes_text": notes_conflict.mine if notes_conflict else record.notes,
+        "notes_base_revision": (
+            notes_conflict.revision if notes_conflict else record.notes_revision
+        ),
     }
     return TemplateResponse(request, "interviews/runner.html", context, status=status)
-
-
-def _needs_visit(
-    session: InterviewSession,
-    scorecard: Scorecard,
-    current: SessionQuestion,
-    records: dict[int, QuestionRecord],
-) -> bool:
-    """Whether opening `current` changes anything: a reload of the same question is free."""
-    if scorecard.current_question_id != current.pk:
-        return True
-    if not session.is_running or scorecard.is_submitted:
-        return False
-    return records[current.pk].entered_at is None or any(
-        record.entered_at is not None
-        for question_id, record in records.items()
-        if question_id != current.pk
-    )
 
 
 def _panel(request: HtmxHttpRequest, session_id: int) -> tuple[InterviewSession, Scorecard]:
@@ -427,9 +427,7 @@ def _refuse(
         response["HX-Retarget"] = "#runner-error"
         response["HX-Reswap"] = "innerHTML"
         return response
-    return _render_runner(
-        request, session, scorecard, question.order, visit=False, error=message, status=status
-    )
+    return _render_runner(request, session, scorecard, question.order, error=message, status=status)
 
 
 def _state_reply(
@@ -446,11 +444,9 @@ def _state_reply(
         return HttpResponseRedirect(_question_url(session.pk, question.order), status=303)
     context = {
         **_state_context(session, scorecard, question, record),
+        # The page that posted this shows the question: it is the current one there.
         "item": NavItem.of(
-            question,
-            record,
-            is_current=scorecard.current_question_id == question.pk,
-            url=_question_url(session.pk, question.order),
+            question, record, is_current=True, url=_question_url(session.pk, question.order)
         ),
         "oob": True,
     }
@@ -466,6 +462,7 @@ def _wants_json(request: HtmxHttpRequest) -> bool:
 # --- Views -----------------------------------------------------------------------------
 
 
+@private_no_store
 @require_GET
 @login_required
 def runner(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
@@ -474,11 +471,31 @@ def runner(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     return _render_runner(request, session, scorecard, None)
 
 
+@private_no_store
 @require_GET
 @login_required
 def runner_question(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
     session, scorecard = _panel(request, session_id)
     return _render_runner(request, session, scorecard, order)
+
+
+@require_POST
+@login_required
+def visit(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
+    """The runner's script says this question is on screen: move the clock to it.
+
+    Time is tracked only while the interview runs and the card is a draft; the place
+    (where a reload reopens) moves either way. One statement, which changes nothing
+    when the question is already the open one, so a reload's repeat is free. Without
+    JavaScript no visit is recorded: the page may lose timing, never data.
+    """
+    session, scorecard, question = _panel_question(request, session_id, order)
+    QuestionRecord.visit(
+        scorecard_id=scorecard.pk,
+        session_question_id=question.pk,
+        track_time=session.is_running and not scorecard.is_submitted,
+    )
+    return HttpResponse(status=204)
 
 
 @require_POST
@@ -493,13 +510,13 @@ def start(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
             session,
             scorecard,
             None,
-            visit=False,
             error="This interview was cancelled; it cannot be started.",
             status=409,
         )
     return HttpResponseRedirect(reverse("interviews:runner", args=[session.pk]), status=303)
 
 
+@private_no_store
 @require_POST
 @login_required
 def score(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
@@ -547,6 +564,7 @@ def _toggle(
     return _state_reply(request, session, scorecard, question, record, said(record))
 
 
+@private_no_store
 @require_POST
 @login_required
 def follow_up(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
@@ -562,6 +580,7 @@ def follow_up(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResp
     )
 
 
+@private_no_store
 @require_POST
 @login_required
 def skip(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
@@ -575,13 +594,15 @@ def skip(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
     )
 
 
+@private_no_store
 @require_POST
 @login_required
 def notes(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
-    """Store notes if their revision is newer than the stored one (checked in SQL).
+    """Store notes edited from `base_revision`; the database numbers the new revision.
 
-    A stale revision is not an error: its text was superseded by a newer save, so the
-    reply says `saved: false` with the current revision and the script moves on.
+    The autosave script gets JSON: the new revision, or a 409 conflict carrying the text
+    another tab or device saved meanwhile and its revision. A plain form gets a redirect,
+    or on a conflict the runner page again with both texts, the user's still in the field.
     """
     session, scorecard, question = _panel_question(request, session_id, order)
     as_json = _wants_json(request)
@@ -599,27 +620,41 @@ def notes(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
             return JsonResponse({"saved": False, "error": message}, status=status)
         return _refuse(request, session, scorecard, question, message, status)
 
-    revision = form.cleaned_data["revision"]
-    stored = QuestionRecord.save_notes(
+    text = form.cleaned_data["notes"]
+    result = QuestionRecord.save_notes(
         scorecard_id=scorecard.pk,
         session_question_id=question.pk,
-        text=form.cleaned_data["notes"],
-        revision=revision,
+        text=text,
+        base_revision=form.cleaned_data["base_revision"],
     )
-    if as_json:
-        if not stored:
-            revision = (
-                QuestionRecord.objects.filter(scorecard=scorecard, session_question=question)
-                .values_list("notes_revision", flat=True)
-                .get()
+    if result.locked:  # submitted since this request read the scorecard
+        if as_json:
+            return JsonResponse({"saved": False, "error": SUBMITTED_REFUSAL}, status=409)
+        return _refuse(request, session, scorecard, question, SUBMITTED_REFUSAL, 409)
+    if result.conflict:
+        if as_json:
+            return JsonResponse(
+                {
+                    "saved": False,
+                    "conflict": True,
+                    "revision": result.revision,
+                    "notes": result.notes,
+                    "error": NOTES_CONFLICT,
+                },
+                status=409,
             )
-        return JsonResponse({"saved": stored, "revision": revision})
-    if stored:
-        messages.success(request, f"Notes saved for question {order}.")
-    else:
-        messages.warning(
-            request, "Newer notes were already saved for this question; they were kept."
+        return _render_runner(
+            request,
+            session,
+            scorecard,
+            question.order,
+            error=NOTES_CONFLICT,
+            notes_conflict=NotesConflict(mine=text, theirs=result.notes, revision=result.revision),
+            status=409,
         )
+    if as_json:
+        return JsonResponse({"saved": True, "revision": result.revision})
+    messages.success(request, f"Notes saved for question {order}.")
     return HttpResponseRedirect(_question_url(session.pk, question.order), status=303)
 
 
@@ -638,7 +673,6 @@ def add_question(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
             session,
             scorecard,
             None,
-            visit=False,
             error=refusal or "The question was not added: see the form below.",
             add_form=form,
             status=409 if refusal else 400,
@@ -652,9 +686,7 @@ def add_question(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
             save_to_bank=form.cleaned_data["save_to_bank"],
         )
     except SessionStateError as refused:
-        return _render_runner(
-            request, session, scorecard, None, visit=False, error=str(refused), status=409
-        )
+        return _render_runner(request, session, scorecard, None, error=str(refused), status=409)
     if form.cleaned_data["save_to_bank"]:
         messages.success(request, "Question added, and saved to the bank as a draft.")
     else:
@@ -670,7 +702,5 @@ def finish(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     try:
         session.finish(by=request.user)
     except SessionStateError as refused:
-        return _render_runner(
-            request, session, scorecard, None, visit=False, error=str(refused), status=409
-        )
+        return _render_runner(request, session, scorecard, None, error=str(refused), status=409)
     return HttpResponseRedirect(reverse("interviews:scorecard", args=[session.pk]), status=303)

@@ -31,9 +31,10 @@ from interviews.models import (
     QuestionRecord,
     Scorecard,
     ScorecardLocked,
+    SessionState,
 )
 from interviews.services import amend_scorecard, save_scorecard_draft, submit_scorecard
-from intervy.http import HtmxHttpRequest
+from intervy.http import HtmxHttpRequest, private_no_store
 from intervy.roles import interviewer_required, role_required
 from questions.markdown import render_inline_markdown
 
@@ -171,6 +172,9 @@ def _scorecard_page(
         "session": session,
         "scorecard": own,
         "sheet": sheet,
+        # What stands between this draft and submitting it (submit_scorecard decides).
+        "interview_finished": session.state == SessionState.COMPLETED,
+        "open_questions": [row.question for row in sheet.rows if row.record.state == "unasked"],
         "form": form,
         "amendment_form": amendment_form,
         "notice": notice,
@@ -179,6 +183,7 @@ def _scorecard_page(
     return TemplateResponse(request, template, context, status=status)
 
 
+@private_no_store
 @require_GET
 @interviewer_required
 def scorecard(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
@@ -187,6 +192,7 @@ def scorecard(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     return _scorecard_page(request, session, own)
 
 
+@private_no_store
 @require_POST
 @interviewer_required
 def scorecard_save(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
@@ -228,6 +234,7 @@ def scorecard_save(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     return redirect(page)
 
 
+@private_no_store
 @require_POST
 @interviewer_required
 def scorecard_amend(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
@@ -281,6 +288,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+@private_no_store
 @require_GET
 @role_required
 def scorecard_detail(request: HtmxHttpRequest, scorecard_id: int) -> HttpResponse:

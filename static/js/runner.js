@@ -48,12 +48,15 @@
     }
   }
 
-  /* --- Notes: debounced autosave with monotonic revisions ---------------------------
+  /* --- Notes: debounced autosave against the server's revisions -------------------
    *
-   * Every edit takes the next revision number; the server stores a save only if its
-   * revision is newer than the stored one, so a late, older save never wins. Until the
-   * server acknowledges a revision, the text also waits in sessionStorage: a reload or
-   * a closed connection restores and resends it.
+   * The server numbers the revisions. Each save says which stored revision its text was
+   * edited from; the server stores it and answers the new revision, or — when another
+   * tab or device saved in between — refuses with a conflict carrying the text it has.
+   * A conflict is shown beside this tab's text and nothing is saved until the user
+   * chooses: keep mine (saved against the current revision), keep both, or take the
+   * other. Until the server has the text, it also waits in sessionStorage: a reload or a
+   * closed connection restores it and sends it again.
    */
   var notes = null;
 
@@ -61,14 +64,17 @@
     var statusEl = document.getElementById("notes-status");
     var url = field.dataset.saveUrl;
     var storageKey = field.dataset.storageKey;
-    var serverRevision = parseInt(field.dataset.revision, 10) || 0;
-    var revision = serverRevision; // the newest revision given to an edit
-    var acked = serverRevision; // the newest revision the server has (or superseded)
+    var base = parseInt(field.dataset.revision, 10) || 0; // the stored revision we build on
+    var savedText = field.value; // what the server holds at `base`
+    // Texts sent from `base` whose reply has not come back. If the server then holds one
+    // of them, it is this tab's own save (its reply was lost): not someone else's words.
+    var sent = [];
     var debounceTimer = null;
     var retryTimer = null;
     var retryDelay = 0;
     var inflight = false;
     var blocked = false; // a refusal (4xx): no retry until the text changes
+    var conflict = null; // {theirs, revision, panel, mine}
 
     function setStatus(text, state) {
       statusEl.textContent = text;
@@ -88,28 +94,25 @@
       try {
         window.sessionStorage.setItem(
           storageKey,
-          JSON.stringify({ text: field.value, revision: revision })
+          JSON.stringify({ text: field.value, base: base, sent: sent })
         );
       } catch (e) {
         /* storage full or disabled: the server copy is still the safety net */
       }
     }
 
-    function clearPending() {
+    function dropPending() {
       try {
-        var pending = readPending();
-        if (pending && pending.revision <= acked) {
-          window.sessionStorage.removeItem(storageKey);
-        }
+        window.sessionStorage.removeItem(storageKey);
       } catch (e) {
         /* nothing to clear */
       }
     }
 
-    function body(text, rev) {
+    function body(text) {
       var params = new URLSearchParams();
       params.set("notes", text);
-      params.set("revision", String(rev));
+      params.set("base_revision", String(base));
       return params;
     }
 
@@ -119,6 +122,23 @@
         Accept: "application/json",
         "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8",
       };
+    }
+
+    function rebase(revision, text) {
+      base = revision;
+      savedText = text;
+      sent = [];
+    }
+
+    // After the server answered: done if it has what is in the field, else send the rest.
+    function settle() {
+      if (field.value === savedText) {
+        dropPending();
+        setStatus("Saved", "saved");
+      } else {
+        writePending();
+        save();
+      }
     }
 
     function scheduleRetry() {
@@ -133,22 +153,28 @@
     function save() {
       clearTimeout(debounceTimer);
       debounceTimer = null;
-      if (inflight || blocked) {
+      if (inflight || blocked || conflict) {
         return;
       }
-      if (revision <= acked) {
+      if (field.value === savedText) {
+        dropPending();
         setStatus("Saved", "saved");
         return;
       }
       inflight = true;
-      var sending = revision;
+      var sending = field.value;
+      sent.push(sending);
+      if (sent.length > 20) {
+        sent.shift();
+      }
+      writePending();
       if (!retryTimer && !retryDelay) {
         setStatus("Saving…", "saving");
       }
       fetch(url, {
         method: "POST",
         headers: headers(),
-        body: body(field.value, sending),
+        body: body(sending),
         credentials: "same-origin",
       })
         .then(function (response) {
@@ -177,14 +203,16 @@
             scheduleRetry();
           } else if (response.ok) {
             retryDelay = 0;
-            // Stored, or superseded by a newer revision already on the server.
-            acked = Math.max(acked, sending, data.revision || 0);
-            revision = Math.max(revision, acked);
-            clearPending();
-            if (revision > acked) {
-              save();
+            rebase(data.revision, sending);
+            settle();
+          } else if (response.status === 409 && data.conflict) {
+            retryDelay = 0;
+            if (data.notes === field.value || sent.indexOf(data.notes) >= 0) {
+              // The server holds this tab's own text: build on it, nothing is lost.
+              rebase(data.revision, data.notes);
+              settle();
             } else {
-              setStatus("Saved", "saved");
+              showConflict(data.notes, data.revision);
             }
           } else if (response.status === 403) {
             // Signed out, or the form token went stale: the text waits and we retry.
@@ -211,10 +239,110 @@
         });
     }
 
+    /* The conflict panel: both texts side by side, and the ways out. Built here with
+     * textContent only; the page without this script renders its own on the server. */
+    function element(tag, attrs, text) {
+      var el = document.createElement(tag);
+      Object.keys(attrs || {}).forEach(function (name) {
+        el.setAttribute(name, attrs[name]);
+      });
+      if (text) {
+        el.textContent = text;
+      }
+      return el;
+    }
+
+    function textColumn(id, label, value) {
+      var column = element("div", { class: "notes-conflict-text" });
+      column.appendChild(element("label", { for: id }, label));
+      var area = element("textarea", { id: id, rows: "5", readonly: "" });
+      area.value = value;
+      column.appendChild(area);
+      return { column: column, area: area };
+    }
+
+    function showConflict(theirs, revision) {
+      hideConflict();
+      var panel = element("section", {
+        id: "notes-conflict",
+        class: "notes-conflict",
+        role: "alert",
+        "aria-labelledby": "notes-conflict-title",
+      });
+      panel.appendChild(
+        element("h3", { id: "notes-conflict-title" }, "These notes changed somewhere else")
+      );
+      panel.appendChild(
+        element(
+          "p",
+          {},
+          "Another tab or device saved different notes for this question while you were " +
+            "typing here. Nothing has been overwritten, and nothing you type here is " +
+            "saved until you choose which text to keep."
+        )
+      );
+      var texts = element("div", { class: "notes-conflict-texts" });
+      var mine = textColumn("notes-mine", "Your text (not saved)", field.value);
+      texts.appendChild(mine.column);
+      texts.appendChild(textColumn("notes-theirs", "Saved elsewhere", theirs).column);
+      panel.appendChild(texts);
+      var actions = element("div", { class: "notes-conflict-actions" });
+      var keepMine = element(
+        "button",
+        { type: "button", id: "notes-keep-mine", class: "primary" },
+        "Keep mine"
+      );
+      var keepBoth = element("button", { type: "button", id: "notes-keep-both" }, "Keep both");
+      var takeTheirs = element(
+        "button",
+        { type: "button", id: "notes-take-theirs" },
+        "Use the text saved elsewhere"
+      );
+      actions.appendChild(keepMine);
+      actions.appendChild(keepBoth);
+      actions.appendChild(takeTheirs);
+      panel.appendChild(actions);
+      field.parentNode.insertBefore(panel, field);
+      conflict = { theirs: theirs, revision: revision, panel: panel, mine: mine.area };
+      setStatus("Not saved — conflict: choose which text to keep", "conflict");
+      writePending();
+
+      keepMine.addEventListener("click", function () {
+        resolve(field.value);
+      });
+      keepBoth.addEventListener("click", function () {
+        resolve(theirs ? field.value + "\n\n" + theirs : field.value);
+      });
+      takeTheirs.addEventListener("click", function () {
+        resolve(theirs);
+      });
+    }
+
+    // Save `text` against the revision the other writer made (taking theirs saves nothing).
+    function resolve(text) {
+      var current = conflict;
+      hideConflict();
+      field.value = text;
+      rebase(current.revision, current.theirs);
+      blocked = false;
+      settle();
+      field.focus();
+    }
+
+    function hideConflict() {
+      if (conflict && conflict.panel.parentNode) {
+        conflict.panel.parentNode.removeChild(conflict.panel);
+      }
+      conflict = null;
+    }
+
     function onInput() {
-      revision += 1;
       blocked = false;
       writePending();
+      if (conflict) {
+        conflict.mine.value = field.value;
+        return;
+      }
       if (!retryTimer) {
         setStatus("Saving…", "saving");
       }
@@ -222,16 +350,20 @@
       debounceTimer = setTimeout(save, 600);
     }
 
-    // Leaving the page: hand what is unsaved to a request that outlives it.
+    // Leaving the page: hand what is unsaved to a request that outlives it. If a save is
+    // still in flight the two may cross; whichever loses is this tab's own text, which
+    // the next load recognises from `sent` and sends again.
     function flushOnLeave() {
-      if (revision <= acked || blocked) {
+      if (field.value === savedText || blocked || conflict) {
         return;
       }
+      sent.push(field.value);
+      writePending();
       try {
         fetch(url, {
           method: "POST",
           headers: headers(),
-          body: body(field.value, revision),
+          body: body(field.value),
           credentials: "same-origin",
           keepalive: true,
         });
@@ -259,27 +391,57 @@
     });
     window.addEventListener("pagehide", flushOnLeave);
 
-    // Text typed before a reload that the server never acknowledged: restore, resend.
+    // Text typed before a reload that the server never acknowledged: restore it. Built
+    // on what is stored now (or on this tab's own later save), it is sent again; built
+    // on a revision someone else has replaced since, it is a conflict.
     var pending = readPending();
-    if (pending && pending.revision > serverRevision && pending.text !== field.value) {
+    if (pending && typeof pending.text === "string" && pending.text !== field.value) {
+      var stored = field.value;
       field.value = pending.text;
-      revision = pending.revision;
-      setStatus("Saving…", "saving");
-      save();
-    } else if (pending) {
-      try {
-        window.sessionStorage.removeItem(storageKey);
-      } catch (e) {
-        /* nothing to clear */
+      if (pending.base === base || (pending.sent || []).indexOf(stored) >= 0) {
+        setStatus("Saving…", "saving");
+        save();
+      } else {
+        showConflict(stored, base);
       }
+    } else if (pending) {
+      dropPending();
     }
 
     return { flush: flushOnLeave };
   }
 
-  if (notesField && !notesField.readOnly) {
+  // A page the server sent back with a conflict carries its own choices (a plain form).
+  if (notesField && !notesField.readOnly && !document.getElementById("notes-conflict")) {
     notes = setupNotes(notesField);
   }
+
+  /* --- Visits: the page GET writes nothing; this tells the server what is on screen --
+   *
+   * Opening the page, and coming back to it from the browser's history, moves the
+   * interviewer's clock and place to this question. A failed visit only costs timing.
+   */
+  function recordVisit() {
+    var url = runner.dataset.visitUrl;
+    if (!url) {
+      return;
+    }
+    fetch(url, {
+      method: "POST",
+      headers: { "X-CSRFToken": csrfToken() },
+      credentials: "same-origin",
+      keepalive: true,
+    }).catch(function () {
+      /* timing only: nothing typed or scored depends on it */
+    });
+  }
+
+  recordVisit();
+  window.addEventListener("pageshow", function (evt) {
+    if (evt.persisted) {
+      recordVisit();
+    }
+  });
 
   /* --- Timers: server-side durations, ticked on locally ----------------------------- */
   var timers = document.getElementById("timers");

@@ -585,6 +585,21 @@ class LoadData:
         if model not in self.copied_models:
             self.copied_models.append(model)
 
+    def submit(self, submissions: Sequence[tuple[int, datetime]]) -> None:
+        """Set submitted_at on scorecards whose records are all written, in one UPDATE."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE load_submissions (id bigint, submitted_at timestamptz)"
+            )
+            with cursor.cursor.copy("COPY load_submissions (id, submitted_at) FROM STDIN") as copy:
+                for row in submissions:
+                    copy.write_row(row)
+            cursor.execute(
+                "UPDATE interviews_scorecard c SET submitted_at = t.submitted_at"
+                "  FROM load_submissions t WHERE c.id = t.id"
+            )
+            cursor.execute("DROP TABLE load_submissions")
+
     # --- the run --------------------------------------------------------------------
 
     def run(self) -> dict[str, int]:
@@ -1016,6 +1031,10 @@ class LoadData:
         total_sq = sum(len(s.question_ids) for s in sessions)
         self.copy(SessionQuestion, question_rows(), total=total_sq, label="session questions")
 
+        # Written as drafts and submitted after their records: the database refuses
+        # records on a submitted scorecard (migration 0002_trustrunner_append_only).
+        submissions: list[tuple[int, datetime]] = []
+
         def scorecard_rows() -> Iterator[tuple]:
             for s in sessions:
                 for card in s.scorecards:
@@ -1025,6 +1044,7 @@ class LoadData:
                         recommendation = RECOMMENDATIONS[max(0, level)]
                         summary = SUMMARIES[max(0, level)]
                         submitted_at = s.scheduled_at + timedelta(hours=rng.randint(1, 48))
+                        submissions.append((card.id, submitted_at))
                         current = None
                     else:
                         recommendation, summary, submitted_at = "", "", None
@@ -1035,7 +1055,7 @@ class LoadData:
                         )
                     yield (
                         *(card.id, s.id, card.interviewer_id, recommendation, summary),
-                        *(submitted_at, current, created, submitted_at or created),
+                        *(None, current, created, submitted_at or created),
                     )
 
         total_cards = sum(len(s.scorecards) for s in sessions)
@@ -1086,6 +1106,7 @@ class LoadData:
 
         total_records = sum(len(s.question_ids) * len(s.scorecards) for s in sessions)
         self.copy(QuestionRecord, record_rows(), total=total_records, label="question records")
+        self.submit(submissions)
 
         first_amendment = self.ids.take(Amendment, len(amendments))
         self.copy(
