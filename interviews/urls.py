@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from interviews.views import builder, exports, home, review, runner, scheduling, scorecards
+from interviews.views import (
+    builder,
+    candidates,
+    exports,
+    home,
+    review,
+    runner,
+    scheduling,
+    scorecards,
+)
 
 app_name = "interviews"
 
@@ -78,8 +87,8 @@ urlpatterns += [
     path("sessions/<int:session_id>/questions/<int:order>/skip", runner.skip, name="runner_skip"),
 ]
 
-# --- scorecards, debrief, hiring-manager review, exports
-# (views/scorecards.py, views/review.py, views/exports.py)
+# --- scorecards, debrief, hiring-manager review, candidate loops, exports
+# (views/scorecards.py, views/review.py, views/candidates.py, views/exports.py)
 urlpatterns += [
     path("sessions/<int:session_id>/scorecard/", scorecards.scorecard, name="scorecard"),
     path(
@@ -107,6 +116,16 @@ urlpatterns += [
     path("positions/", review.position_list, name="position_list"),
     path("positions/<int:position_id>/", review.position_detail, name="position_detail"),
     path("positions/<int:position_id>/compare/", review.compare, name="compare"),
+    path(
+        "positions/<int:position_id>/candidates/<int:candidate_id>/",
+        candidates.candidate_loop,
+        name="candidate_loop",
+    ),
+    path(
+        "positions/<int:position_id>/candidates/<int:candidate_id>/decisions",
+        candidates.candidate_decide,
+        name="candidate_decide",
+    ),
     path(
         "positions/<int:position_id>/export.csv",
         exports.position_export_csv,
