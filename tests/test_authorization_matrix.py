@@ -53,6 +53,8 @@ RUNNER = rule(LOGIN, 404, 404, OK, 404, 404, 404)
 PANEL_ONLY = rule(LOGIN, 403, 404, OK, 403, 403, 404)
 # Submitted results of one session: the panel (after submitting), the owner, admins.
 REVIEW = rule(LOGIN, 403, 404, OK, 404, OK, OK)
+# Recording a decision on a loop: its readers who do not manage the position get 403.
+DECIDE = rule(LOGIN, 403, 404, 403, 404, OK, OK)
 MANAGERS = rule(LOGIN, 403, 403, 403, OK, OK, OK)
 OWNER = rule(LOGIN, 403, 403, 403, 404, OK, OK)
 STAFF = rule(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, OK)
@@ -112,6 +114,9 @@ RULES: dict[str, dict[str, Any]] = {
     "interviews:position_list": MANAGERS,
     "interviews:position_detail": OWNER,
     "interviews:compare": OWNER,
+    # The candidate's loop: the position's manager, admins, and the panelists of its sessions.
+    "interviews:candidate_loop": REVIEW,
+    "interviews:candidate_decide": DECIDE,
     "interviews:position_export_csv": OWNER,
     "interviews:position_export_json": OWNER,
 }
@@ -248,6 +253,7 @@ def kwargs_for(route: Route, world: dict[str, Any]) -> dict[str, Any]:
         "order": lambda: 1,
         "scorecard_id": lambda: world["done_card"].pk,
         "position_id": lambda: world["position"].pk,
+        "candidate_id": lambda: world["done"].candidate_id,
         "template_id": lambda: world["template"].pk,
         "item_id": lambda: world["item"].pk,
         "slug": lambda: world["question"].slug,
