@@ -27,6 +27,7 @@ from questions.models import (
     Question,
     RubricAnchor,
     Status,
+    record_versions,
 )
 
 PACK_VERSION = 1
@@ -686,6 +687,7 @@ def _apply(pack: Pack) -> PackPlan:
 
     stored = _stored_questions((q.slug for q in pack.questions), lock=True)
     question_changes = []
+    written: list[int] = []
     new_anchors: list[RubricAnchor] = []
     for spec in pack.questions:
         question = stored.get(spec.slug)
@@ -705,6 +707,7 @@ def _apply(pack: Pack) -> PackPlan:
         question.follow_up = spec.follow_up
         question.full_clean(validate_unique=False, validate_constraints=False)
         question.save()
+        written.append(question.pk)
         if change.action == "create":
             new_anchors += [
                 RubricAnchor(question=question, level=level, text=text)
@@ -720,6 +723,9 @@ def _apply(pack: Pack) -> PackPlan:
                 anchor.text = text
                 anchor.save(update_fields=["text"])
     RubricAnchor.objects.bulk_create(new_anchors)
+    # The version rule, once the questions and their anchors are all written: an update
+    # that touched only the title, tags or status keeps the version.
+    record_versions(written)
     return PackPlan(categories=category_changes, questions=question_changes)
 
 
