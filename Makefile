@@ -10,7 +10,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help run test lint bench stop-db db setup chromium clean
 
 help:
-	@echo "make run      set everything up (venv, local PostgreSQL, migrations, seed pack, demo users) and serve on 127.0.0.1:$(PORT)"
+	@echo "make run      set everything up (venv, local PostgreSQL, migrations, seed pack, demo users and their history) and serve on 127.0.0.1:$(PORT)"
 	@echo "make test     run every test: lint, unit, integration on PostgreSQL, browser (Chromium)"
 	@echo "make bench    load benchmark against the signed-in ceiling; writes bench/results/latest.json"
 	@echo "make stop-db  stop the project-local PostgreSQL (data stays in .pg/)"
@@ -44,6 +44,7 @@ run: setup
 	@"$(PY)" manage.py migrate --no-input -v 0
 	@"$(PY)" manage.py load_questions seeds/
 	@"$(PY)" manage.py seed_demo
+	@"$(PY)" manage.py seed_demo_history
 	@echo "Serving Intervy on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it; the database keeps running, 'make stop-db' stops it)"
 	@"$(PY)" manage.py runserver "127.0.0.1:$(PORT)"
 
