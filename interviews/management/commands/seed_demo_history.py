@@ -634,8 +634,8 @@ class History:
                     if overridden:
                         break
                     overridden = True
-                    override = "The candidate has a competing offer; the missing scorecard "
-                    override += "was talked through in the debrief."
+                    override = "The missing scorecard was talked through in the debrief, "
+                    override += "and the candidate is waiting for an answer."
                 followed = number + 1 < len(loop)
                 if followed:
                     kinds = [DecisionKind.ADVANCE]
