@@ -22,7 +22,14 @@ from questions.forms import (
     RubricAnchorForm,
     RubricAnchorFormSet,
 )
-from questions.models import RUBRIC_LEVELS, Category, Question, RubricAnchor, Status
+from questions.models import (
+    RUBRIC_LEVELS,
+    Category,
+    Question,
+    RubricAnchor,
+    Status,
+    record_versions,
+)
 from questions.pack import PackInvalid, apply_pack, export_pack, parse_pack, plan_pack
 
 # Uploaded packs wait in the session between preview and confirm, under a random token.
@@ -142,6 +149,13 @@ class QuestionAdmin(admin.ModelAdmin):
             mark_safe(question.answer_html),  # noqa: S308
             mark_safe(question.follow_up_html),  # noqa: S308
         )
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            # Keep the stored wording as a version first (a question made by a bulk load
+            # may have none yet), so the edit below is compared with what it replaces.
+            record_versions([obj.pk])
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         # The anchors are saved with the inline, after the question: only now can the

@@ -686,6 +686,9 @@ def _apply(pack: Pack) -> PackPlan:
     stored_categories.update(Category.objects.in_bulk(list(wanted_categories), field_name="slug"))
 
     stored = _stored_questions((q.slug for q in pack.questions), lock=True)
+    # The stored wordings are kept as versions before any is overwritten (a question made
+    # by a bulk load may have none yet), so each change below is compared with its original.
+    record_versions(question.pk for question in stored.values())
     question_changes = []
     written: list[int] = []
     new_anchors: list[RubricAnchor] = []

@@ -167,3 +167,20 @@ def test_a_duplicate_starts_its_own_history(versioned):
     assert copy.version == 1
     assert kept(copy) == [(1, "Explain B-trees.")]
     assert versioned.versions.count() == 1
+
+
+def test_a_question_with_no_kept_version_keeps_its_old_wording_when_edited(client_for, admin_user):
+    """A question written straight to the table (a bulk load) has no history yet."""
+    bulk = make_question(prompt="Bulk-loaded wording.")
+    assert not bulk.versions.exists()
+    post_edit(client_for(admin_user), bulk, prompt="Edited wording.")
+    assert bulk.version == 2
+    assert kept(bulk) == [(1, "Bulk-loaded wording."), (2, "Edited wording.")]
+
+
+def test_a_pack_load_over_a_question_with_no_kept_version_keeps_its_old_wording():
+    load(pack(question("joins")))
+    QuestionVersion.objects.all().delete()
+    load(pack(question("joins", prompt="New.\n")))
+    joins = Question.objects.get(slug="joins")
+    assert kept(joins) == [(1, "Tell me about joins.\n"), (2, "New.\n")]

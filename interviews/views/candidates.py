@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from interviews.access import loop_for, manages_position
 from interviews.forms_decisions import DecisionForm
+from interviews.models import Candidate, Position
 from interviews.pages.candidate_loop import candidate_loop as loop_page
 from interviews.services.decisions import record_decision
 from intervy.http import HtmxHttpRequest
@@ -23,11 +24,14 @@ from intervy.roles import role_required
 
 
 def _render(
-    request: HtmxHttpRequest, position, candidate, form: DecisionForm, status: int = 200
+    request: HtmxHttpRequest,
+    position: Position,
+    candidate: Candidate,
+    form: DecisionForm,
+    status: int = 200,
 ) -> HttpResponse:
     context = {"loop": loop_page(request.user, position, candidate), "form": form}
-    response = TemplateResponse(request, "interviews/candidate_loop.html", context, status=status)
-    return response
+    return TemplateResponse(request, "interviews/candidate_loop.html", context, status=status)
 
 
 @require_GET
