@@ -256,6 +256,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "Loaded the demo history: "
             + ", ".join(f"{count} {name}" for name, count in counts.items())
+            + ". Its other interviewers, with the demo password: "
+            + ", ".join(name for name, first, _, _ in INTERVIEWER_PROFILES if first)
             + "."
         )
 
@@ -373,8 +375,10 @@ class History:
             if not completed:
                 break
             day += timedelta(days=self.rng.randint(4, 12), hours=self.rng.randint(-3, 3))
-        # A few recent candidates have their next round booked.
-        if sessions[-1].completed and index % 9 == 4:
+        # Candidates whose last round was in the past three weeks mostly have the next
+        # one booked.
+        recent = self.now - sessions[-1].scheduled_at < timedelta(days=21)
+        if sessions[-1].completed and recent and self.rng.random() < 0.6:
             upcoming = self.now + timedelta(days=self.rng.randint(1, 9), hours=2)
             upcoming = upcoming.replace(minute=0)
             panel = self.rng.sample(team, 2)
