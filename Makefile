@@ -10,7 +10,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help run dev prepare test lint bench stop-db db setup chromium clean
 
 help:
-	@echo "make run      set everything up (venv, local PostgreSQL, migrations, seed pack, demo users) and serve on 127.0.0.1:$(PORT)"
+	@echo "make run      set everything up (venv, local PostgreSQL, migrations, seed pack, demo users and their history) and serve on 127.0.0.1:$(PORT)"
 	@echo "              with gunicorn and the production settings (bin/serve)"
 	@echo "make dev      the same set-up, then Django's auto-reloading development server (DEBUG on)"
 	@echo "make test     run every test: lint, unit, integration on PostgreSQL, browser (Chromium)"
@@ -46,6 +46,7 @@ prepare: setup
 	@"$(PY)" manage.py migrate --no-input -v 0
 	@"$(PY)" manage.py load_questions seeds/
 	@PORT="$(PORT)" "$(PY)" manage.py seed_demo
+	@"$(PY)" manage.py seed_demo_history
 
 # gunicorn with the production settings on 127.0.0.1, as a small team runs real interviews.
 run: prepare

@@ -199,6 +199,48 @@ def position_for_manager(user: Any, position_id: int) -> Position:
     return position
 
 
+def loop_for(user: Any, position_id: int, candidate_id: int) -> tuple[Position, Candidate]:
+    """The position and candidate of a candidate's loop the user may open; 404 otherwise.
+
+    A loop is the candidate's sessions for the position, so a candidate never interviewed
+    for it has none. Who may open it: those the position is visible to (admins, its hiring
+    manager, its hiring team), and the panelists of one of those sessions — leaving a team
+    never takes away the interviews one sat on. What each sees of the scorecards is the
+    blind-review door's say.
+    """
+    position = Position.objects.filter(pk=position_id).first()
+    if position is None:
+        raise Http404("No such candidate for this position.")
+    loop = {"pk": candidate_id, "sessions__position_id": position.pk}
+    on_team = (
+        manages_position(user, position)
+        or positions_visible_to(user).filter(pk=position.pk).exists()
+    )
+    if not on_team:
+        # One filter() call: the panelist's scorecard is on a session *of this position*.
+        loop["sessions__scorecards__interviewer_id"] = user.pk
+    candidate = Candidate.objects.filter(**loop).first()
+    if candidate is None:
+        raise Http404("No such candidate for this position.")
+    return position, candidate
+
+
+def blind_to_decisions(user: Any, position: Position, candidate_id: int) -> bool:
+    """True while the user has an unsubmitted scorecard in this loop, unless they decide.
+
+    A decision's rationale speaks about the panels' findings, so a panelist still
+    writing their own scorecard of this candidate sees no decision until they submit
+    (the same rule as the others' scorecards). Those who record decisions see them.
+    """
+    if manages_position(user, position):
+        return False
+    return (
+        Scorecard.objects.unsubmitted_in_loop(position.pk, candidate_id)
+        .filter(interviewer_id=user.pk)
+        .exists()
+    )
+
+
 def session_for_reviewer(user: Any, session_id: int) -> InterviewSession:
     """A session the user may review: as its position's hiring manager, an admin or a panelist."""
     session = (

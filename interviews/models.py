@@ -294,10 +294,12 @@ class InterviewSession(models.Model):
                     tags=["ad-hoc"],
                     prompt=prompt,
                 )
+                source.record_version()
             question = SessionQuestion.objects.create(
                 session=locked,
                 order=last + 1,
                 source_question=source,
+                question_version=source.version if source else None,
                 title=title,
                 category_name=AD_HOC_CATEGORY_NAME,
                 category_slug=AD_HOC_CATEGORY_SLUG,
@@ -362,6 +364,9 @@ class SessionQuestion(models.Model):
     source_question = models.ForeignKey(
         Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="session_copies"
     )
+    # The source question's version when this copy was made (None for an ad hoc question
+    # that never entered the bank): statistics are per version (ANALYTICS.md).
+    question_version = models.PositiveIntegerField(null=True, blank=True)
     title = models.CharField(max_length=200)
     category_name = models.CharField(max_length=120)
     category_slug = models.CharField(max_length=80)
@@ -405,6 +410,18 @@ class Recommendation(models.TextChoices):
 class ScorecardQuerySet(models.QuerySet["Scorecard"]):
     def submitted(self) -> ScorecardQuerySet:
         return self.filter(submitted_at__isnull=False)
+
+    def unsubmitted_in_loop(self, position_id: int, candidate_id: int) -> ScorecardQuerySet:
+        """Scorecards of the candidate's sessions for the position still to be submitted.
+
+        A cancelled session's panel will never submit, so it holds nothing up; a
+        scheduled or running one does (its panel has not reported yet).
+        """
+        return self.filter(
+            session__position_id=position_id,
+            session__candidate_id=candidate_id,
+            submitted_at__isnull=True,
+        ).exclude(session__state=SessionState.CANCELLED)
 
 
 class Scorecard(models.Model):
@@ -934,6 +951,7 @@ class AuditAction(models.TextChoices):
     SESSION_COMPLETED = "session_completed", "Session completed"
     SESSION_CANCELLED = "session_cancelled", "Session cancelled"
     QUESTION_ADDED = "question_added", "Question added"
+    DECISION = "decision", "Decision recorded"
 
 
 class AuditEvent(models.Model):
@@ -942,12 +960,23 @@ class AuditEvent(models.Model):
     # PROTECT, not SET_NULL: the trail is append-only (migration 0002_trustrunner_*), so
     # it keeps who acted; a user with history is deactivated, not deleted.
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    # A default, not auto_now_add: the demo history writes events of the past with the
+    # time of what they record; the trail stays append-only (a trigger refuses UPDATE).
+    at = models.DateTimeField(default=timezone.now, editable=False)
+    # Everything audited happens in a session, except a hiring decision, which is about
+    # the candidate's whole loop for a position: it names the decision instead.
     session = models.ForeignKey(
-        InterviewSession, on_delete=models.CASCADE, related_name="audit_events"
+        InterviewSession,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="audit_events",
     )
     scorecard = models.ForeignKey(
         Scorecard, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
+    )
+    decision = models.ForeignKey(
+        "Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
     )
     session_question = models.ForeignKey(
         SessionQuestion, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -965,3 +994,84 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.old_value} → {self.new_value}"
+
+
+class DecisionKind(models.TextChoices):
+    ADVANCE = "advance", "Advance to the next round"
+    REJECT = "reject", "Reject"
+    OFFER = "offer", "Make an offer"
+    HIRED = "hired", "Hired"
+    WITHDREW = "withdrew", "Withdrew"
+
+
+# The stage a candidate is at after each kind of decision, and the final outcomes.
+STAGE_LABELS = {
+    DecisionKind.ADVANCE: "Advancing",
+    DecisionKind.REJECT: "Rejected",
+    DecisionKind.OFFER: "Offer made",
+    DecisionKind.HIRED: "Hired",
+    DecisionKind.WITHDREW: "Withdrew",
+}
+OUTCOMES = {
+    DecisionKind.HIRED: "hired",
+    DecisionKind.REJECT: "rejected",
+    DecisionKind.WITHDREW: "withdrew",
+}
+
+
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    def latest_per_candidate(self) -> DecisionQuerySet:
+        """The newest decision of each (position, candidate): its current stage."""
+        return self.order_by("position_id", "candidate_id", "-decided_at", "-id").distinct(
+            "position_id", "candidate_id"
+        )
+
+
+class Decision(models.Model):
+    """A hiring manager's decision on a candidate's loop for a position (PRODUCT D6).
+
+    Append-only: a changed mind is a new decision with its own rationale, and the
+    database refuses to update or delete one (the trigger of migration 0003). The
+    latest is the candidate's current stage.
+    """
+
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="decisions")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(max_length=10, choices=DecisionKind.choices)
+    rationale = models.TextField()
+    # Why the decision was made while scorecards of the loop were still unsubmitted.
+    override_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "candidate", "decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DecisionKind.values), name="decision_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(rationale__regex=r"^\s*$"), name="decision_has_rationale"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["position", "candidate", "decided_at"], name="decision_loop_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id}@{self.position_id}: {self.kind}"
+
+    @property
+    def stage(self) -> str:
+        return STAGE_LABELS[DecisionKind(self.kind)]
+
+    @property
+    def outcome(self) -> str:
+        """hired, rejected or withdrew once final; "" while the loop goes on."""
+        return OUTCOMES.get(DecisionKind(self.kind), "")
+
+    @property
+    def overridden(self) -> bool:
+        return bool(self.override_reason)

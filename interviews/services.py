@@ -75,6 +75,7 @@ def snapshot_template_questions(session: InterviewSession, template: InterviewTe
                 session=session,
                 order=index,
                 source_question=item.question,
+                question_version=item.question.version,
                 title=item.question.title,
                 category_name=item.question.category.name,
                 category_slug=item.question.category.slug,

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from interviews.views import builder, exports, home, review, runner, scheduling, scorecards, teams
+from interviews.views import (
+    builder,
+    candidates,
+    exports,
+    home,
+    review,
+    runner,
+    scheduling,
+    scorecards,
+    teams,
+)
 
 app_name = "interviews"
 
@@ -83,8 +93,8 @@ urlpatterns += [
     ),
 ]
 
-# --- scorecards, debrief, hiring-manager review, exports
-# (views/scorecards.py, views/review.py, views/exports.py)
+# --- scorecards, debrief, hiring-manager review, candidate loops, exports
+# (views/scorecards.py, views/review.py, views/candidates.py, views/exports.py)
 urlpatterns += [
     path("sessions/<int:session_id>/scorecard/", scorecards.scorecard, name="scorecard"),
     path(
@@ -117,6 +127,16 @@ urlpatterns += [
         "positions/<int:position_id>/team/<int:member_id>/remove",
         teams.team_remove,
         name="position_team_remove",
+    ),
+    path(
+        "positions/<int:position_id>/candidates/<int:candidate_id>/",
+        candidates.candidate_loop,
+        name="candidate_loop",
+    ),
+    path(
+        "positions/<int:position_id>/candidates/<int:candidate_id>/decisions",
+        candidates.candidate_decide,
+        name="candidate_decide",
     ),
     path(
         "positions/<int:position_id>/export.csv",

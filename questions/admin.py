@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from questions.forms import (
@@ -22,7 +22,14 @@ from questions.forms import (
     RubricAnchorForm,
     RubricAnchorFormSet,
 )
-from questions.models import RUBRIC_LEVELS, Category, Question, RubricAnchor, Status
+from questions.models import (
+    RUBRIC_LEVELS,
+    Category,
+    Question,
+    RubricAnchor,
+    Status,
+    record_versions,
+)
 from questions.pack import PackInvalid, apply_pack, export_pack, parse_pack, plan_pack
 
 # Uploaded packs wait in the session between preview and confirm, under a random token.
@@ -85,7 +92,15 @@ class TagListFilter(admin.SimpleListFilter):
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionAdminForm
     inlines = [RubricAnchorInline]
-    list_display = ["title", "category", "difficulty", "status", "tag_list", "updated_at"]
+    list_display = [
+        "title",
+        "category",
+        "difficulty",
+        "status",
+        "tag_list",
+        "version",
+        "updated_at",
+    ]
     list_filter = ["category", "difficulty", "status", TagListFilter]
     list_select_related = ["category"]
     # tags_text is the tags joined by spaces (annotated in get_queryset), so a word
@@ -93,11 +108,12 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ["title", "prompt", "answer", "tags_text"]
     search_help_text = "Searches title, prompt, answer and tags."
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["preview", "created_at", "updated_at"]
+    readonly_fields = ["preview", "version", "version_history", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "difficulty", "status", "tags"]}),
         ("Markdown", {"fields": ["prompt", "answer", "follow_up"]}),
         ("Rendered preview", {"fields": ["preview"]}),
+        ("Versions", {"fields": ["version", "version_history"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     actions = ["publish", "archive", "duplicate", "export_yaml"]
@@ -132,6 +148,50 @@ class QuestionAdmin(admin.ModelAdmin):
             mark_safe(question.prompt_html),  # noqa: S308 - sanitized when saved
             mark_safe(question.answer_html),  # noqa: S308
             mark_safe(question.follow_up_html),  # noqa: S308
+        )
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            # Keep the stored wording as a version first (a question made by a bulk load
+            # may have none yet), so the edit below is compared with what it replaces.
+            record_versions([obj.pk])
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The anchors are saved with the inline, after the question: only now can the
+        # version rule compare the prompt, answer and all four anchors with the last one.
+        super().save_related(request, form, formsets, change)
+        form.instance.record_version()
+
+    @admin.display(description="Earlier and current versions")
+    def version_history(self, question: Question) -> SafeString:
+        """Every kept version, newest first: its number, date, prompt, answer and anchors."""
+        if not question.pk:
+            return mark_safe('<p class="muted">Version 1 starts when the question is saved.</p>')
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td><pre>{}</pre></td><td><pre>{}</pre></td>"
+            "<td><ol>{}</ol></td></tr>",
+            (
+                (
+                    kept.number,
+                    kept.created_at.strftime("%Y-%m-%d %H:%M"),
+                    kept.prompt,
+                    kept.answer,
+                    format_html_join(
+                        "", "<li>{}</li>", ((text,) for _, text in sorted(kept.anchors.items()))
+                    ),
+                )
+                for kept in question.versions.order_by("-number")
+            ),
+        )
+        if not rows:
+            return mark_safe('<p class="muted">No version kept yet.</p>')
+        return format_html(
+            '<table class="question-versions"><thead><tr><th>Version</th><th>Since</th>'
+            "<th>Prompt</th><th>Answer</th><th>Anchors 1–4</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
         )
 
     @admin.action(description="Publish selected questions")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
@@ -90,6 +92,9 @@ class Question(models.Model):
     # Lowercased title, prompt, answer and tags in one column, refreshed on save, so the
     # bank's word search is one LIKE that a trigram index can answer.
     search_text = models.TextField(blank=True, editable=False)
+    # Goes up whenever the prompt, answer or anchors change (record_version); a session
+    # question keeps the version it was asked in, so statistics never mix two wordings.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -184,10 +189,91 @@ class Question(models.Model):
             RubricAnchor(question=copy, level=anchor.level, text=anchor.text)
             for anchor in self.anchors.all()
         )
+        copy.record_version()
         return copy
 
     def anchors_by_level(self) -> dict[int, str]:
         return {anchor.level: anchor.text for anchor in self.anchors.all()}
+
+    def record_version(self) -> bool:
+        """Start a new version if the prompt, answer or anchors differ from the last one kept.
+
+        The one place the version rule lives: every writer that changes what a question
+        asks or how it is rated (the admin, the pack loader, a copy) calls this after
+        saving the question and its anchors. The title, tags, status and follow-up are
+        not part of a version: changing them does not change what a rating means. A
+        save that changes nothing of the three keeps the version. True if a version was
+        added.
+        """
+        return bool(record_versions([self.pk]))
+
+
+def record_versions(question_ids: Iterable[int]) -> list[int]:
+    """`Question.record_version` for many questions in a fixed number of queries.
+
+    A question with no kept version yet (new, or made before versions were kept) keeps
+    its current state as its current version number; one whose prompt, answer or
+    anchors differ from its latest kept version gets the next number. Returns the ids
+    of the questions that got a version.
+    """
+    ids = list(question_ids)
+    if not ids:
+        return []
+    questions = list(Question.objects.filter(pk__in=ids).prefetch_related("anchors").order_by("pk"))
+    latest = {
+        kept.question_id: kept
+        for kept in QuestionVersion.objects.filter(question_id__in=ids)
+        .order_by("question_id", "-number")
+        .distinct("question_id")
+    }
+    added: list[QuestionVersion] = []
+    bumped: list[Question] = []
+    for question in questions:
+        anchors = {str(level): text for level, text in sorted(question.anchors_by_level().items())}
+        last = latest.get(question.pk)
+        if last is not None and last.matches(question.prompt, question.answer, anchors):
+            continue
+        number = question.version if last is None else max(question.version, last.number) + 1
+        if number != question.version:
+            question.version = number
+            bumped.append(question)
+        added.append(
+            QuestionVersion(
+                question=question,
+                number=number,
+                prompt=question.prompt,
+                answer=question.answer,
+                anchors=anchors,
+            )
+        )
+    if bumped:
+        Question.objects.bulk_update(bumped, ["version"])
+    QuestionVersion.objects.bulk_create(added)
+    return [kept.question_id for kept in added]
+
+
+class QuestionVersion(models.Model):
+    """What a question asked and how it was rated, as of one version (kept, never edited)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    prompt = models.TextField()
+    answer = models.TextField(blank=True)
+    # {"1": "...", "2": "...", "3": "...", "4": "..."}, like a session question's anchors.
+    anchors = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["question", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "number"], name="question_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} v{self.number}"
+
+    def matches(self, prompt: str, answer: str, anchors: dict[str, str]) -> bool:
+        return (self.prompt, self.answer, self.anchors) == (prompt, answer, anchors)
 
 
 class RubricAnchor(models.Model):

@@ -29,6 +29,7 @@ from questions.models import (
     Question,
     RubricAnchor,
     Status,
+    record_versions,
 )
 
 PACK_VERSION = 1
@@ -778,7 +779,11 @@ def _apply(pack: Pack) -> PackPlan:
     stored_categories.update(Category.objects.in_bulk(list(wanted_categories), field_name="slug"))
 
     stored = _stored_questions((q.slug for q in pack.questions), lock=True)
+    # The stored wordings are kept as versions before any is overwritten (a question made
+    # by a bulk load may have none yet), so each change below is compared with its original.
+    record_versions(question.pk for question in stored.values())
     question_changes = []
+    written: list[int] = []
     new_anchors: list[RubricAnchor] = []
     for spec in pack.questions:
         question = stored.get(spec.slug)
@@ -798,6 +803,7 @@ def _apply(pack: Pack) -> PackPlan:
         question.follow_up = spec.follow_up
         question.full_clean(validate_unique=False, validate_constraints=False)
         question.save()
+        written.append(question.pk)
         if change.action == "create":
             new_anchors += [
                 RubricAnchor(question=question, level=level, text=text)
@@ -813,6 +819,9 @@ def _apply(pack: Pack) -> PackPlan:
                 anchor.text = text
                 anchor.save(update_fields=["text"])
     RubricAnchor.objects.bulk_create(new_anchors)
+    # The version rule, once the questions and their anchors are all written: an update
+    # that touched only the title, tags or status keeps the version.
+    record_versions(written)
     return PackPlan(categories=category_changes, questions=question_changes)
 
 

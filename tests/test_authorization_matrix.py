@@ -140,6 +140,12 @@ def staff_page(*, admin: Any, curator: Any) -> dict[str, Any]:
 # Every admin page: admins; curators only the question bank's (and the admin's own pages).
 STAFF = staff_page(admin=OK, curator=403)
 BANK_STAFF = staff_page(admin=OK, curator=OK)
+# The candidate's loop of a position: its hiring team (the panelists, the team's other
+# interviewers and coordinators: what each sees of the scorecards is blind review's say),
+# its manager and admins; anyone off the team gets 404.
+LOOP = {**REVIEW, "outsider": OK, "coordinator": OK}
+# Recording a decision on a loop: its readers who do not manage the position get 403.
+DECIDE = {**LOOP, "panelist": 403, "outsider": 403, "coordinator": 403}
 # Pages of a read-only admin (sessions are made by scheduling, axes records by axes):
 # staff get 403, everyone else the admin's sign-in.
 STAFF_READ_ONLY = staff_page(admin=403, curator=403)
@@ -218,6 +224,8 @@ RULES: dict[str, dict[str, Any]] = {
     "interviews:position_team_add": TEAM,
     "interviews:position_team_remove": TEAM,
     "interviews:compare": OWNER,
+    "interviews:candidate_loop": LOOP,
+    "interviews:candidate_decide": DECIDE,
     "interviews:position_export_csv": OWNER,
     "interviews:position_export_json": OWNER,
 }
@@ -374,6 +382,7 @@ def kwargs_for(route: Route, world: dict[str, Any]) -> dict[str, Any]:
         "order": lambda: 1,
         "scorecard_id": lambda: world["done_card"].pk,
         "position_id": lambda: world["position"].pk,
+        "candidate_id": lambda: world["done"].candidate_id,
         "template_id": lambda: world["template"].pk,
         "item_id": lambda: world["item"].pk,
         "member_id": lambda: world["member"].pk,

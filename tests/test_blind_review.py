@@ -63,11 +63,13 @@ def url_patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, URL
 
 
 def urls_touching(position, session, a_card) -> list[str]:
-    """Every named URL that takes only a session, a scorecard, a position or a question order."""
+    """Every named URL that takes only a session, a scorecard, a position (with the session's
+    candidate) or a question order."""
     values = {
         "session_id": session.pk,
         "scorecard_id": a_card.pk,
         "position_id": position.pk,
+        "candidate_id": session.candidate_id,
         "order": 1,
     }
     urls = []
@@ -93,6 +95,10 @@ def test_the_resolver_walk_finds_the_review_urls(panel):
         ("interviews:compare", {"position_id": position.pk}),
         ("interviews:position_export_csv", {"position_id": position.pk}),
         ("interviews:scorecard", {"session_id": session.pk}),
+        (
+            "interviews:candidate_loop",
+            {"position_id": position.pk, "candidate_id": session.candidate_id},
+        ),
     ]:
         assert reverse(name, kwargs=kwargs) in urls
 
@@ -215,3 +221,27 @@ def test_the_position_door_agrees_with_the_session_door(
             card.pk for one in (session, second) for card in visible_scorecards(user, one)
         }
         assert {card.pk for card in visible_scorecards_for_position(user, position)} == per_session
+
+
+def test_the_candidate_loop_keeps_b_blind_until_b_submits(client_for, panel, interviewer2, manager):
+    """The loop page shows neither A's scorecard nor a decision's rationale to B, drafting."""
+    from interviews.services.decisions import record_decision
+
+    position, session, _, b_card = panel
+    record_decision(
+        position=position,
+        candidate=session.candidate,
+        kind="advance",
+        rationale=f"A was convincing: {SUMMARY_MARKER}",
+        override_reason="B is late.",
+        by=manager,
+    )
+    loop = reverse("interviews:candidate_loop", args=[position.pk, session.candidate_id])
+    client = client_for(interviewer2)
+    html = body(client.get(loop))
+    assert not leaks(html), leaks(html)
+    assert "Submit your own scorecard" in html
+    finish(b_card, recommendation="no", summary="B's verdict")
+    html = body(client.get(loop))
+    assert NOTE_MARKER not in html  # the loop shows summaries, not notes
+    assert SUMMARY_MARKER in html and A_RECOMMENDATION_CLASS in html

@@ -95,7 +95,7 @@ def test_the_csv_quotes_and_ends_lines_as_a_spreadsheet_expects(client_for, inte
     assert second["notes"] == 'Said "it depends", then\nwrote it down'
     assert third["notes"] == "'\tindented"
     assert first["submitted_at"] == card.submitted_at.isoformat()
-    assert f',,no,"Fine, ""mostly""",{card.submitted_at.isoformat()},false\r\n' in text
+    assert f',,no,"Fine, ""mostly""",{card.submitted_at.isoformat()},false,,\r\n' in text
 
 
 def test_exports_carry_amended_values_and_flag_them(client_for, session, interviewer):
@@ -131,7 +131,7 @@ def test_the_session_json_holds_exactly_the_submitted_data(client_for, session, 
     assert 'filename="intervy-session-' in response["Content-Disposition"]
     document = response.json()
     assert document["format"] == "intervy.scorecards"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert document["scope"] == {"type": "session", "id": session.pk}
     (scorecard,) = document["scorecards"]
     assert scorecard["interviewer"]["username"] == "interviewer"
@@ -228,8 +228,9 @@ def questions_in_json(response) -> int:
         # COPY writes the rows, which Django's query counter does not see.
         ("position_export_csv", 4, lambda response: len(rows(response))),
         # The web session, the user, the position; the scorecards, their records with
-        # their questions (their text left behind), their amendments.
-        ("position_export_json", 6, questions_in_json),
+        # their questions (their text left behind), their amendments, the decisions with
+        # their candidates.
+        ("position_export_json", 7, questions_in_json),
     ],
 )
 def test_a_position_export_costs_the_same_queries_for_1_and_20_scorecards(

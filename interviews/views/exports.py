@@ -20,17 +20,26 @@ from django.views.decorators.http import require_GET
 
 from interviews import scoring
 from interviews.access import (
+    blind_to_decisions,
     position_for_manager,
     session_for_reviewer,
     visible_scorecards,
     visible_scorecards_for_position,
 )
-from interviews.models import Amendment, QuestionRecord, Scorecard
+from interviews.models import (
+    OUTCOMES,
+    Amendment,
+    Decision,
+    InterviewSession,
+    QuestionRecord,
+    Scorecard,
+)
 from intervy.http import HtmxHttpRequest, private_no_store
 from intervy.roles import hiring_manager_required, role_required
 
 EXPORT_FORMAT = "intervy.scorecards"
-EXPORT_VERSION = 1
+# 2: a `candidates` list (each with its `decisions`), and `candidate_id` in each session.
+EXPORT_VERSION = 2
 CSV_CHUNK_BYTES = 64 * 1024
 # Columns of SessionQuestion an export never reads: the question's text, as written and
 # rendered, and its anchors.
@@ -61,11 +70,15 @@ CSV_COLUMNS = (
     "summary",
     "submitted_at",
     "amended",
+    "current_stage",
+    "outcome",
 )
 
 
-def exported_session_scorecards(user: Any, session_id: int) -> QuerySet[Scorecard]:
-    """The session's submitted scorecards this user may export; 404 if none may be.
+def exported_session_scorecards(
+    user: Any, session_id: int
+) -> tuple[InterviewSession, QuerySet[Scorecard]]:
+    """The session and its submitted scorecards this user may export; 404 if none may be.
 
     A panelist who has not submitted exports nothing — not even an empty file that would
     say how many others have submitted.
@@ -74,7 +87,17 @@ def exported_session_scorecards(user: Any, session_id: int) -> QuerySet[Scorecar
     own = Scorecard.objects.filter(session=session, interviewer_id=user.pk).first()
     if own is not None and not own.is_submitted:
         raise Http404("Submit your own scorecard first.")
-    return visible_scorecards(user, session).submitted()
+    return session, visible_scorecards(user, session).submitted()
+
+
+def session_decisions(user: Any, session: InterviewSession) -> QuerySet[Decision] | None:
+    """The decisions on the session's candidate for its position, or None while the user
+    may not see them (`access.blind_to_decisions`: they still owe a scorecard of the loop)."""
+    if blind_to_decisions(user, session.position, session.candidate_id):
+        return None
+    return Decision.objects.filter(
+        position_id=session.position_id, candidate_id=session.candidate_id
+    )
 
 
 # A text cell in SQL. A spreadsheet runs a cell that starts with = + - @ tab or CR as a
@@ -88,6 +111,14 @@ _ISOFORMAT = (
     "to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
     " || CASE WHEN date_trunc('second', {0}) = {0} THEN ''"
     " ELSE to_char({0} AT TIME ZONE 'UTC', '.US') END || '+00:00'"
+)
+# The candidate's latest decision for the position, and the final outcome it means: the
+# CASE is written from models.OUTCOMES, so the mapping is stated once. Both stay empty
+# when the exporter may not see decisions (%(decisions)s is false).
+_OUTCOME = (
+    "CASE decision.kind "
+    + " ".join(f"WHEN '{kind.value}' THEN '{outcome}'" for kind, outcome in OUTCOMES.items())
+    + " END"
 )
 _AMENDED = _FLAG.format(
     "record.id IN (SELECT record_id FROM amended WHERE record_id IS NOT NULL)"
@@ -108,12 +139,19 @@ CSV_COPY = f"""COPY (
             {_SAFE.format("interviewer.username")} AS interviewer,
             {_SAFE.format("card.recommendation")} AS recommendation,
             {_SAFE.format("card.summary")} AS summary,
-            {_ISOFORMAT.format("card.submitted_at")} AS submitted_at
+            {_ISOFORMAT.format("card.submitted_at")} AS submitted_at,
+            CASE WHEN %(decisions)s THEN decision.kind END AS current_stage,
+            CASE WHEN %(decisions)s THEN {_OUTCOME} END AS outcome
         FROM interviews_scorecard card
         JOIN interviews_interviewsession session ON session.id = card.session_id
         JOIN interviews_candidate candidate ON candidate.id = session.candidate_id
         JOIN interviews_position position ON position.id = session.position_id
         JOIN auth_user interviewer ON interviewer.id = card.interviewer_id
+        LEFT JOIN LATERAL (
+            SELECT kind FROM interviews_decision
+            WHERE position_id = session.position_id AND candidate_id = session.candidate_id
+            ORDER BY decided_at DESC, id DESC LIMIT 1
+        ) decision ON true
         WHERE card.id = ANY(%(ids)s)
     ), question AS MATERIALIZED (
         SELECT id, "order",
@@ -134,7 +172,8 @@ CSV_COPY = f"""COPY (
         {_FLAG.format("record.skipped")},
         {_SAFE.format("record.notes")},
         card.recommendation, card.summary, card.submitted_at,
-        {_AMENDED}
+        {_AMENDED},
+        card.current_stage, card.outcome
     FROM card
     JOIN interviews_questionrecord record ON record.scorecard_id = card.id
     JOIN question ON question.id = record.session_question_id
@@ -142,7 +181,7 @@ CSV_COPY = f"""COPY (
     ) TO STDOUT WITH (FORMAT csv)"""  # noqa: S608 — constants only, see above
 
 
-def csv_chunks(scorecards: QuerySet[Scorecard]) -> Iterator[bytes]:
+def csv_chunks(scorecards: QuerySet[Scorecard], *, decisions: bool) -> Iterator[bytes]:
     """The CSV of these scorecards, one row per question, in chunks of about 64 KB.
 
     PostgreSQL writes the rows itself (COPY … TO STDOUT, CSV): building them in Python
@@ -152,13 +191,17 @@ def csv_chunks(scorecards: QuerySet[Scorecard]) -> Iterator[bytes]:
     csv module does (on , " CR LF) and ends a row with LF, so each row's LF becomes CRLF.
     The COPY does not pass through Django's cursor wrapper, so query counters miss it,
     and psycopg merges its ids into the statement client-side: COPY takes no
-    server-side parameters.
+    server-side parameters. `decisions` says whether the exporter may see the
+    candidates' decisions (the stage and outcome columns are empty otherwise).
     """
     ids = list(scorecards.order_by().values_list("pk", flat=True))
     buffer = bytearray()
     buffer += ",".join(CSV_COLUMNS).encode() + b"\r\n"
     if ids:
-        with connection.cursor() as cursor, cursor.cursor.copy(CSV_COPY, {"ids": ids}) as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(CSV_COPY, {"ids": ids, "decisions": decisions}) as copy,
+        ):
             for row in copy:
                 buffer += row[:-1]
                 buffer += b"\r\n"
@@ -173,8 +216,14 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
-def export_document(scope: str, scope_id: int, scorecards: QuerySet[Scorecard]) -> dict:
-    """The JSON export: scorecards with their questions and amendments; three queries."""
+def export_document(
+    scope: str,
+    scope_id: int,
+    scorecards: QuerySet[Scorecard],
+    decisions: QuerySet[Decision] | None,
+) -> dict:
+    """The JSON export: scorecards with their questions and amendments, and the candidates
+    with their decisions (None: the exporter may not see them); four queries."""
     cards = list(
         scorecards.select_related(
             "interviewer", "session__candidate", "session__position"
@@ -206,7 +255,60 @@ def export_document(scope: str, scope_id: int, scorecards: QuerySet[Scorecard]) 
         "scorecards": [
             scorecard_document(card, records[card.pk], amendments[card.pk]) for card in cards
         ],
+        "candidates": candidates_document(cards, decisions),
     }
+
+
+def candidates_document(cards: list[Scorecard], decisions: QuerySet[Decision] | None) -> list:
+    """Each candidate of the export (by its scorecards or its decisions) with its decisions.
+
+    `decisions` None means the exporter may not see them: the candidate is listed with
+    null stage, outcome and decisions, never with an empty history that is not true.
+    """
+    candidates: dict[tuple[int, int], dict[str, Any]] = {}
+    for card in cards:
+        session = card.session
+        candidates.setdefault(
+            (session.position_id, session.candidate_id),
+            {"id": session.candidate_id, "name": session.candidate.full_name},
+        )
+    history: dict[tuple[int, int], list[Decision]] = defaultdict(list)
+    if decisions is not None:
+        for decision in decisions.select_related("candidate", "decided_by").order_by(
+            "decided_at", "pk"
+        ):
+            key = (decision.position_id, decision.candidate_id)
+            candidates.setdefault(
+                key, {"id": decision.candidate_id, "name": decision.candidate.full_name}
+            )
+            history[key].append(decision)
+    documents = []
+    for (position_id, _), candidate in sorted(
+        candidates.items(), key=lambda item: (item[1]["name"], item[1]["id"], item[0])
+    ):
+        kept = history[(position_id, candidate["id"])]
+        latest = kept[-1] if kept else None
+        documents.append(
+            {
+                **candidate,
+                "position_id": position_id,
+                "current_stage": None if decisions is None or latest is None else latest.kind,
+                "outcome": (latest.outcome or None) if decisions is not None and latest else None,
+                "decisions": None
+                if decisions is None
+                else [
+                    {
+                        "kind": decision.kind,
+                        "rationale": decision.rationale,
+                        "override_reason": decision.override_reason,
+                        "decided_by": decision.decided_by.get_username(),
+                        "decided_at": decision.decided_at.isoformat(),
+                    }
+                    for decision in kept
+                ],
+            }
+        )
+    return documents
 
 
 def scorecard_document(
@@ -229,6 +331,7 @@ def scorecard_document(
         "session": {
             "id": session.pk,
             "candidate": session.candidate.full_name,
+            "candidate_id": session.candidate_id,
             "position": {"id": session.position_id, "title": session.position.title},
             "template": session.template_name,
             "template_version": session.template_version,
@@ -296,9 +399,9 @@ def _json(document: dict, filename: str) -> HttpResponse:
 @require_GET
 @role_required
 def session_export_csv(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
-    scorecards = exported_session_scorecards(request.user, session_id)
+    session, scorecards = exported_session_scorecards(request.user, session_id)
     response = StreamingHttpResponse(
-        csv_chunks(scorecards),
+        csv_chunks(scorecards, decisions=session_decisions(request.user, session) is not None),
         content_type="text/csv; charset=utf-8",
     )
     return _attachment(response, f"intervy-session-{session_id}.csv")
@@ -308,8 +411,10 @@ def session_export_csv(request: HtmxHttpRequest, session_id: int) -> HttpRespons
 @require_GET
 @role_required
 def session_export_json(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
-    scorecards = exported_session_scorecards(request.user, session_id)
-    document = export_document("session", session_id, scorecards)
+    session, scorecards = exported_session_scorecards(request.user, session_id)
+    document = export_document(
+        "session", session_id, scorecards, session_decisions(request.user, session)
+    )
     return _json(document, f"intervy-session-{session_id}.json")
 
 
@@ -321,7 +426,7 @@ def position_export_csv(request: HtmxHttpRequest, position_id: int) -> HttpRespo
     position = position_for_manager(request.user, position_id)
     scorecards = visible_scorecards_for_position(request.user, position).submitted()
     response = StreamingHttpResponse(
-        csv_chunks(scorecards),
+        csv_chunks(scorecards, decisions=True),
         content_type="text/csv; charset=utf-8",
     )
     return _attachment(response, f"intervy-position-{position.pk}.csv")
@@ -333,5 +438,8 @@ def position_export_csv(request: HtmxHttpRequest, position_id: int) -> HttpRespo
 def position_export_json(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
     position = position_for_manager(request.user, position_id)
     scorecards = visible_scorecards_for_position(request.user, position).submitted()
-    document = export_document("position", position.pk, scorecards)
+    # Only the position's manager and admins reach here: they see every decision.
+    document = export_document(
+        "position", position.pk, scorecards, Decision.objects.filter(position=position)
+    )
     return _json(document, f"intervy-position-{position.pk}.json")

@@ -30,6 +30,7 @@ from interviews.access import (
 from interviews.forms_scorecards import MAX_COMPARED, CompareForm
 from interviews.models import (
     Candidate,
+    Decision,
     InterviewSession,
     QuestionRecord,
     Recommendation,
@@ -186,6 +187,7 @@ class CandidateSummary:
     candidate: Candidate
     sessions: list[InterviewSession] = field(default_factory=list)
     cards: list[Scorecard] = field(default_factory=list)
+    decision: Decision | None = None
 
     @property
     def aggregate(self) -> scoring.Aggregate:
@@ -240,6 +242,9 @@ def position_detail(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
         session = by_session[card.session_id]
         session.cards.append(card)
         summaries[session.candidate_id].cards.append(card)
+    for decision in Decision.objects.filter(position=position).latest_per_candidate():
+        if decision.candidate_id in summaries:
+            summaries[decision.candidate_id].decision = decision
     context = {
         "position": position,
         "candidates": list(summaries.values()),
