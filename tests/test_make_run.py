@@ -94,6 +94,8 @@ def test_make_run_serves_production_settings_over_plain_http_on_loopback(tmp_pat
             headers={
                 "Cookie": f"csrftoken={token}",
                 "Content-Type": "application/x-www-form-urlencoded",
+                # As a browser sends it: the CSRF check compares it with http://host.
+                "Origin": f"http://{HOST}:{port}",
             },
         )
         signed_in = connection.getresponse()
