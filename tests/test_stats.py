@@ -328,14 +328,21 @@ def test_cusum_accumulates_above_k_and_alarms_past_h():
     assert not stats.cusum_upper([-1.0, 0.4, 0.5, 0.5]).alarmed
 
 
-def test_batch_standardise_groups_long_series_and_keeps_short_ones():
-    short = [float(v % 3) for v in range(12)]
+def test_batch_standardise_compares_each_value_with_those_before_it():
+    short = [float(v % 3) for v in range(12)]  # 0 1 2 0 1 2 …
     zs, ends = stats.batch_standardise(short)
-    assert ends == list(range(12))
-    assert zs == pytest.approx(stats.standardise(short))
+    assert ends == list(range(12))  # under 20 values, each is its own batch
+    assert zs[:10] == [0.0] * 10  # warm-up: no reference yet
+    # The 11th value against the first ten, in the self-starting form.
+    earlier = short[:10]
+    expected = (short[10] - stats.mean(earlier)) / (
+        stats.sample_sd(earlier) * math.sqrt(1 + 1 / 10)
+    )
+    assert zs[10] == pytest.approx(expected)
     long = [float(v % 5) for v in range(300)]
     zs, ends = stats.batch_standardise(long)
-    assert len(zs) == 30 and ends[0] == 9 and ends[-1] == 299
+    assert len(zs) == 20 and ends[0] == 14 and ends[-1] == 299
+    assert zs[1] == pytest.approx(0.0)  # batches of 15 hold every level equally often
     assert stats.batch_standardise([2.0] * 50) is None
 
 
@@ -356,6 +363,12 @@ def test_drift_rarely_alarms_on_a_stable_series_whatever_its_length(length):
 
 def test_drift_finds_a_sustained_one_sd_rise():
     assert _drift_alarm_rate(150, 1.0, trials=200, seed=2) > 0.9
+
+
+def test_drift_does_not_mistake_a_later_fall_for_an_earlier_rise():
+    # Against the whole series' mean, the part before a fall looks high; against its own
+    # past, a series that only falls never raises the upward alarm.
+    assert _drift_alarm_rate(150, -1.0, trials=200, seed=4) < 0.08
 
 
 def test_percentiles_interpolate_like_numpy():
