@@ -539,7 +539,8 @@ def batch_standardise(
     when the series has no spread. O(n).
     """
     n = len(values)
-    if n < 2 or sample_sd(values) in (None, 0.0):
+    overall_sd = sample_sd(values)
+    if overall_sd is None or overall_sd <= 0:
         return None
     count = min(n, batches)
     zs: list[float] = []
@@ -553,9 +554,10 @@ def batch_standardise(
         if earlier_n >= max(warm_up, 2):
             earlier_mean = earlier_sum / earlier_n
             variance = (earlier_squares - earlier_n * earlier_mean**2) / (earlier_n - 1)
-            if variance > 1e-12:
-                scale = math.sqrt(variance * (1 / size + 1 / earlier_n))
-                z = (math.fsum(chunk) / size - earlier_mean) / scale
+            # A past with no spread at all cannot scale a change: use the series' SD.
+            sd = math.sqrt(variance) if variance > 1e-12 else overall_sd
+            scale = sd * math.sqrt(1 / size + 1 / earlier_n)
+            z = (math.fsum(chunk) / size - earlier_mean) / scale
         zs.append(z)
         ends.append(stop - 1)
         earlier_n += size
