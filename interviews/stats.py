@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Literal
@@ -92,23 +92,52 @@ def average_ranks(values: Sequence[float]) -> list[float]:
     """Ranks 1..n, ties sharing the average of the ranks they span (mid-ranks).
 
     Spearman's ρ and the Mann–Whitney AUC both need mid-ranks: scores are on a 1–4
-    scale, so ties are the rule, not the exception. O(n log n).
+    scale, so ties are the rule, not the exception. Ranking the distinct values (few,
+    for means of 1–4 scores) and looking each value up keeps it O(n + d log d).
     """
-    order = sorted(range(len(values)), key=values.__getitem__)
-    ranks = [0.0] * len(values)
-    start = 0
-    while start < len(order):
-        end = start
-        while end + 1 < len(order) and values[order[end + 1]] == values[order[start]]:
-            end += 1
-        shared = (start + end) / 2 + 1
-        for position in range(start, end + 1):
-            ranks[order[position]] = shared
-        start = end + 1
-    return ranks
+    rank_of: dict[float, float] = {}
+    below = 0
+    for value, count in sorted(Counter(values).items()):
+        rank_of[value] = below + (count + 1) / 2
+        below += count
+    return [rank_of[value] for value in values]
 
 
 # --- Krippendorff's α ---------------------------------------------------------------
+
+
+Pattern = tuple[int, ...]
+
+
+def rating_patterns(units: Iterable[Sequence[int | None]]) -> Counter[Pattern]:
+    """The pairable units as their sorted ratings, with how many units share each pattern.
+
+    α depends on a unit only through the multiset of its ratings, and panels of two to
+    four on a 1–4 scale have few distinct multisets (65 at most), so counting patterns
+    first makes the per-unit work one small sort and one dict increment. Units with
+    fewer than two ratings are not pairable and are left out. O(total ratings).
+    """
+    patterns: Counter[Pattern] = Counter()
+    for unit in units:
+        values = [value for value in unit if value is not None]
+        if len(values) >= 2:
+            values.sort()
+            patterns[tuple(values)] += 1
+    return patterns
+
+
+def _ordered_pairs(pattern: Pattern, index: Mapping[int, int]) -> dict[tuple[int, int], int]:
+    """Ordered pairs of distinct ratings in one unit, per cell (level indices)."""
+    try:
+        counts = Counter(index[value] for value in pattern)
+    except KeyError as error:
+        raise ValueError(f"rating {error.args[0]!r} is not one of the levels") from None
+    return {
+        (a, b): count_a * (count_a - 1) if a == b else count_a * count_b
+        for a, count_a in counts.items()
+        for b, count_b in counts.items()
+        if a != b or count_a > 1
+    }
 
 
 def coincidence_matrix(
@@ -119,30 +148,23 @@ def coincidence_matrix(
     Each unit with m ≥ 2 ratings adds 1/(m − 1) for every ordered pair of distinct
     ratings in it; a unit with fewer ratings is not pairable and adds nothing. Every
     level keeps its row even when unused, because the ordinal distance counts the
-    marginals of the levels *between* two ratings. O(units × distinct² per unit).
+    marginals of the levels *between* two ratings. O(total ratings).
     """
+    return coincidence_matrix_of_patterns(rating_patterns(units), levels)
+
+
+def coincidence_matrix_of_patterns(
+    patterns: Mapping[Pattern, int], levels: Sequence[int] = SCORE_LEVELS
+) -> list[list[float]]:
+    """The coincidence matrix from `rating_patterns`' counts. O(distinct patterns)."""
     index = {level: position for position, level in enumerate(levels)}
     size = len(levels)
     matrix = [[0.0] * size for _ in range(size)]
-    for unit in units:
-        _add_unit(matrix, unit, index)
-    return matrix
-
-
-def _add_unit(matrix: list[list[float]], unit: Iterable[int | None], index: dict) -> None:
-    counts = Counter(value for value in unit if value is not None)
-    m = sum(counts.values())
-    if m < 2:
-        return
-    weight = 1.0 / (m - 1)
-    try:
-        cells = [(index[value], count) for value, count in counts.items()]
-    except KeyError as error:
-        raise ValueError(f"rating {error.args[0]!r} is not one of the levels") from None
-    for a, count_a in cells:
-        for b, count_b in cells:
-            pairs = count_a * (count_a - 1) if a == b else count_a * count_b
+    for pattern, units in patterns.items():
+        weight = units / (len(pattern) - 1)
+        for (a, b), pairs in _ordered_pairs(pattern, index).items():
             matrix[a][b] += pairs * weight
+    return matrix
 
 
 def _squared_distances(
@@ -234,46 +256,32 @@ def alpha_bootstrap_interval(
     """
     size = len(levels)
     index = {level: position for position, level in enumerate(levels)}
-    # Each cluster as its pairable units' rating counts; the scale clears every 1/(m − 1).
-    counted: list[list[tuple[Counter[int], int]]] = []
-    scale = 1
-    for cluster in clusters:
-        units = []
-        for unit in cluster:
-            counts = Counter(value for value in unit if value is not None)
-            m = counts.total()
-            if m >= 2:
-                units.append((counts, m - 1))
-                scale = math.lcm(scale, m - 1)
-        if units:
-            counted.append(units)
+    counted = [patterns for patterns in map(rating_patterns, clusters) if patterns]
     if len(counted) < 2:
         return None
-    integer_cells: list[Counter[tuple[int, int]]] = []
-    for units in counted:
-        cluster_cells: Counter[tuple[int, int]] = Counter()
-        for counts, m_less_one in units:
-            weight = scale // m_less_one
-            try:
-                positions = [(index[value], count) for value, count in counts.items()]
-            except KeyError as error:
-                raise ValueError(f"rating {error.args[0]!r} is not one of the levels") from None
-            for a, count_a in positions:
-                for b, count_b in positions:
-                    if a < b:
-                        cluster_cells[a, b] += count_a * count_b * weight
-                    elif a == b:
-                        cluster_cells[a, a] += count_a * (count_a - 1) * weight
-        integer_cells.append(cluster_cells)
-    widest = max(max(cells.values(), default=0) for cells in integer_cells)
-    width = (widest * len(integer_cells)).bit_length() + 1
+    distinct = set().union(*counted)
+    # The scale clears every 1/(m − 1), so cells are exact integers.
+    scale = math.lcm(*(len(pattern) - 1 for pattern in distinct))
+    upper = [(a, b) for a in range(size) for b in range(a, size)]
+    cells_of = {}
+    for pattern in distinct:
+        pairs = _ordered_pairs(pattern, index)
+        weight = scale // (len(pattern) - 1)
+        cells_of[pattern] = {cell: pairs[cell] * weight for cell in upper if cell in pairs}
+    widest = max(
+        sum(units * max(cells_of[pattern].values()) for pattern, units in patterns.items())
+        for patterns in counted
+    )
+    width = (widest * len(counted)).bit_length() + 1
     mask = (1 << width) - 1
-    shifts = {
-        (a, b): position * width
-        for position, (a, b) in enumerate((a, b) for a in range(size) for b in range(a, size))
+    shifts = {cell: position * width for position, cell in enumerate(upper)}
+    packed_pattern = {
+        pattern: sum(value << shifts[cell] for cell, value in cells.items())
+        for pattern, cells in cells_of.items()
     }
     packed = [
-        sum(value << shifts[cell] for cell, value in cells.items()) for cells in integer_cells
+        sum(units * packed_pattern[pattern] for pattern, units in patterns.items())
+        for patterns in counted
     ]
 
     def alpha_of(total: int) -> float | None:

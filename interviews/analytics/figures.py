@@ -18,9 +18,9 @@ drift; the bootstrap in `panel_reliability` is the one heavy part, see its docst
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
@@ -270,8 +270,7 @@ class Reliability:
     reading: str | None
 
 
-@dataclass(frozen=True)
-class DriftPoint:
+class DriftPoint(NamedTuple):
     at: datetime
     residual: float
 
@@ -344,16 +343,62 @@ def _hidden_values(value: float | None, gate: Gate) -> float | None:
     return None if gate is Gate.HIDDEN else value
 
 
-def _rated_units(ratings: Iterable[RatingRecord]) -> dict[int, list[RatingRecord]]:
-    units: dict[int, list[RatingRecord]] = defaultdict(list)
-    for record in ratings:
-        if record.score is not None:
-            units[record.unit_key].append(record)
-    return units
+VersionKey = tuple[int, int | None]
+
+
+class Unit(NamedTuple):
+    """One session question as its panel recorded it: ANALYTICS.md's unit.
+
+    `scored` holds (interviewer, score) for the records with a score; `records` counts
+    every record, not assessed and skipped included. `version` is None for ad hoc.
+    """
+
+    candidate_id: int
+    session_id: int
+    completed_at: datetime
+    version: VersionKey | None
+    records: list[int]  # one cell, so the grouping pass can count in place
+    scored: list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class RatingGroups:
+    """The records grouped once by unit, with each interviewer's record counts.
+
+    Every section needs the same grouping; `compute_figures` builds it once and hands
+    it to all three, and each section builds it itself when given plain records.
+    """
+
+    units: dict[int, Unit]
+    asked: dict[int, int]
+    unrated: dict[int, int]
+
+
+def group_ratings(ratings: Iterable[RatingRecord] | RatingGroups) -> RatingGroups:
+    """One pass over the records (O(records)); a RatingGroups is returned as it is."""
+    if isinstance(ratings, RatingGroups):
+        return ratings
+    units: dict[int, Unit] = {}
+    asked: dict[int, int] = defaultdict(int)
+    unrated: dict[int, int] = defaultdict(int)
+    # Unpacking the tuple is the cheapest way to read a record's fields.
+    for candidate, session, key, question, version, interviewer, score, at in ratings:
+        unit = units.get(key)
+        if unit is None:
+            unit = units[key] = Unit(
+                candidate, session, at, None if question is None else (question, version), [0], []
+            )
+        unit.records[0] += 1
+        asked[interviewer] += 1
+        if score is None:
+            unrated[interviewer] += 1
+        else:
+            unit.scored.append((interviewer, score))
+    return RatingGroups(units, dict(asked), dict(unrated))
 
 
 def interviewer_figures(
-    ratings: Iterable[RatingRecord],
+    ratings: Iterable[RatingRecord] | RatingGroups,
     scorecards: Iterable[ScorecardRecord],
     outcomes: Mapping[int, Outcome],
 ) -> dict[int, InterviewerFigures]:
@@ -363,24 +408,30 @@ def interviewer_figures(
     withdrawn candidates are left out of the agreement with outcome. O(records +
     scorecards): one pass to group by unit and by session, one over the groups.
     """
-    ratings = list(ratings)
     scorecards = list(scorecards)
-    asked: dict[int, int] = defaultdict(int)
-    unrated: dict[int, int] = defaultdict(int)
-    for record in ratings:
-        asked[record.interviewer_id] += 1
-        if record.score is None:
-            unrated[record.interviewer_id] += 1
-
-    score_deviations: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    shared_answers: dict[int, int] = defaultdict(int)
-    for unit in _rated_units(ratings).values():
-        if len(unit) < 2:
+    groups = group_ratings(ratings)
+    asked, unrated = groups.asked, groups.unrated
+    # (interviewer, candidate) → that interviewer's deviations on the candidate's answers.
+    by_pair: dict[tuple[int, int], list[float]] = defaultdict(list)
+    for unit in groups.units.values():
+        rated = unit.scored
+        m = len(rated)
+        if m < 2:
             continue
-        deviations = stats.deviations_from_others([(r, float(r.score)) for r in unit])  # type: ignore[arg-type]
-        for record, deviation in deviations:
-            score_deviations[record.interviewer_id][record.candidate_id].append(deviation)
-            shared_answers[record.interviewer_id] += 1
+        candidate = unit.candidate_id
+        if m == 2:  # most panels: each against the one other
+            (first, a), (second, b) = rated
+            by_pair[first, candidate].append(a - b)
+            by_pair[second, candidate].append(b - a)
+            continue
+        total = sum(score for _, score in rated)
+        for interviewer, score in rated:
+            by_pair[interviewer, candidate].append(score - (total - score) / (m - 1))
+    score_deviations: dict[int, dict[int, list[float]]] = defaultdict(dict)
+    shared_answers: dict[int, int] = defaultdict(int)
+    for (interviewer, candidate), deviations in by_pair.items():
+        score_deviations[interviewer][candidate] = deviations
+        shared_answers[interviewer] += len(deviations)
 
     panels: dict[int, list[ScorecardRecord]] = defaultdict(list)
     for card in scorecards:
@@ -434,12 +485,9 @@ def interviewer_figures(
             higher="Passes candidates more often",
             lower="Passes candidates less often",
         )
+        levels = Counter(c.recommendation for c in cards)
         mix = tuple(
-            proportion(
-                sum(1 for c in cards if c.recommendation == level),
-                len(cards),
-                figure="recommendation_mix",
-            )
+            proportion(levels[level], len(cards), figure="recommendation_mix")
             for level in SCORE_LEVELS
         )
         passes = sum(1 for c in cards if c.recommendation >= PASS_AT)
@@ -493,32 +541,33 @@ def time_to_submit(cards: Sequence[ScorecardRecord]) -> TimeToSubmit:
     )
 
 
-def interviewer_deviations(ratings: Iterable[RatingRecord], interviewer_id: int) -> list[Deviation]:
+def interviewer_deviations(
+    ratings: Iterable[RatingRecord] | RatingGroups, interviewer_id: int
+) -> list[Deviation]:
     """The shared answers behind one interviewer's leniency, largest difference first.
 
     For the detail page: where this interviewer differs from their co-panelists most,
     so a calibration conversation can start from concrete answers. O(records).
     """
     rows: list[Deviation] = []
-    for unit in _rated_units(ratings).values():
-        own = [r for r in unit if r.interviewer_id == interviewer_id]
-        others = [r.score for r in unit if r.interviewer_id != interviewer_id]
+    for unit_key, unit in group_ratings(ratings).units.items():
+        own = [score for interviewer, score in unit.scored if interviewer == interviewer_id]
+        others = [score for interviewer, score in unit.scored if interviewer != interviewer_id]
         if not own or not others:
             continue
-        record = own[0]
-        assert record.score is not None  # noqa: S101 - _rated_units keeps scored records
-        others_mean = math.fsum(others) / len(others)  # type: ignore[arg-type]
+        others_mean = sum(others) / len(others)
+        question, version = unit.version if unit.version is not None else (None, None)
         rows.append(
             Deviation(
-                candidate_id=record.candidate_id,
-                session_id=record.session_id,
-                unit_key=record.unit_key,
-                question_id=record.question_id,
-                question_version=record.question_version,
-                score=record.score,
+                candidate_id=unit.candidate_id,
+                session_id=unit.session_id,
+                unit_key=unit_key,
+                question_id=question,
+                question_version=version,
+                score=own[0],
                 others_mean=others_mean,
                 others=len(others),
-                deviation=record.score - others_mean,
+                deviation=own[0] - others_mean,
             )
         )
     rows.sort(key=lambda row: (-abs(row.deviation), row.session_id, row.unit_key))
@@ -529,7 +578,7 @@ def interviewer_deviations(ratings: Iterable[RatingRecord], interviewer_id: int)
 
 
 def panel_reliability(
-    ratings: Iterable[RatingRecord],
+    ratings: Iterable[RatingRecord] | RatingGroups,
     *,
     bootstrap: bool = True,
     resamples: int = stats.ALPHA_BOOTSTRAP_RESAMPLES,
@@ -538,169 +587,175 @@ def panel_reliability(
     """Ordinal α (with its candidate-bootstrap interval) and interval α for a scope.
 
     The interval α sits beside the ordinal one because the scorecard aggregate averages
-    scores, which treats them as interval. The bootstrap is O(resamples × candidates):
-    pass `bootstrap=False` where only the point figure is wanted (a per-question row).
+    scores, which treats them as interval. O(records) for the point figures; the
+    bootstrap adds O(resamples × candidates) (stats.alpha_bootstrap_interval): pass
+    `bootstrap=False` where only the point figure is wanted, or fewer resamples.
     """
-    units = _rated_units(ratings)
-    pairable = [unit for unit in units.values() if len(unit) >= 2]
-    n_ratings = sum(len(unit) for unit in pairable)
-    gate = gate_for("alpha", len(pairable))
+    clusters: dict[int, list[list[int]]] = defaultdict(list)
+    for unit in group_ratings(ratings).units.values():
+        if len(unit.scored) >= 2:
+            clusters[unit.candidate_id].append([score for _, score in unit.scored])
+    pairable = [scores for cluster in clusters.values() for scores in cluster]
+    return _reliability(
+        stats.rating_patterns(pairable),
+        clusters=clusters.values() if bootstrap else None,
+        resamples=resamples,
+        seed=seed,
+    )
+
+
+def _reliability(
+    patterns: Mapping[stats.Pattern, int],
+    *,
+    clusters: Iterable[Sequence[Sequence[int]]] | None = None,
+    resamples: int = stats.ALPHA_BOOTSTRAP_RESAMPLES,
+    seed: int = stats.ALPHA_BOOTSTRAP_SEED,
+) -> Reliability:
+    n = sum(patterns.values())
+    n_ratings = sum(len(pattern) * units for pattern, units in patterns.items())
+    gate = gate_for("alpha", n)
     if gate is Gate.HIDDEN:
-        return Reliability(len(pairable), n_ratings, gate, None, None, None, None, None)
-    scores = [[r.score for r in unit] for unit in pairable]
-    ordinal = stats.krippendorff_alpha(scores, metric="ordinal")
-    interval_alpha = stats.krippendorff_alpha(scores, metric="interval")
+        return Reliability(n, n_ratings, gate, None, None, None, None, None)
+    matrix = stats.coincidence_matrix_of_patterns(patterns)
+    ordinal = stats.alpha_from_matrix(matrix, metric="ordinal")
+    interval_alpha = stats.alpha_from_matrix(matrix, metric="interval")
     low = high = None
-    if bootstrap and ordinal is not None:
-        clusters: dict[int, list[list[int | None]]] = defaultdict(list)
-        for unit, unit_scores in zip(pairable, scores, strict=True):
-            clusters[unit[0].candidate_id].append(unit_scores)
-        bounds = stats.alpha_bootstrap_interval(clusters.values(), resamples=resamples, seed=seed)
+    if clusters is not None and ordinal is not None:
+        bounds = stats.alpha_bootstrap_interval(clusters, resamples=resamples, seed=seed)
         if bounds is not None:
             low, high = bounds
     return Reliability(
-        len(pairable),
-        n_ratings,
-        gate,
-        ordinal,
-        interval_alpha,
-        low,
-        high,
-        stats.reading_of_alpha(ordinal),
+        n, n_ratings, gate, ordinal, interval_alpha, low, high, stats.reading_of_alpha(ordinal)
     )
 
 
 # --- question health ----------------------------------------------------------------
 
 
-@dataclass
-class _Administration:
-    """One session question as the panel rated it (a unit with at least one score)."""
+class _Administration(NamedTuple):
+    """One session question of a bank question as its panel rated it."""
 
     candidate_id: int
     session_id: int
     completed_at: datetime
-    scores: list[int]
+    mean: float
 
-    @property
-    def mean(self) -> float:
-        return sum(self.scores) / len(self.scores)
+
+@dataclass
+class _VersionTally:
+    """What one pass over the units gathers for one question version."""
+
+    times_asked: int = 0
+    records: int = 0
+    unrated: int = 0
+    candidates: set[int] = field(default_factory=set)
+    first: datetime | None = None
+    last: datetime | None = None
+    counts: list[int] = field(default_factory=lambda: [0] * len(SCORE_LEVELS))
+    patterns: Counter[stats.Pattern] = field(default_factory=Counter)
+    administrations: list[_Administration] = field(default_factory=list)
 
 
 def question_figures(
-    ratings: Iterable[RatingRecord], outcomes: Mapping[int, Outcome]
-) -> dict[tuple[int, int | None], QuestionFigures]:
+    ratings: Iterable[RatingRecord] | RatingGroups, outcomes: Mapping[int, Outcome]
+) -> dict[VersionKey, QuestionFigures]:
     """ANALYTICS.md's question-health table for every (question, version) in the records.
 
     The "other questions of the same session" are every other rated session question,
     ad hoc ones included, each weighted once (the mean of their panel means), so a
     question rated by three interviewers does not outweigh one rated by two.
-    O(records) to group, then per version O(a log a) for ranks and the drift sort, plus
-    Theil–Sen's bounded O(min(a², 200,000)).
-    """
-    asked: dict[tuple[int, int | None], int] = defaultdict(int)
-    unrated: dict[tuple[int, int | None], int] = defaultdict(int)
-    administrations: dict[int, _Administration] = {}
-    version_of_unit: dict[int, tuple[int, int | None]] = {}
-    asked_units: dict[tuple[int, int | None], set[int]] = defaultdict(set)
-    candidates_asked: dict[tuple[int, int | None], set[int]] = defaultdict(set)
-    first: dict[tuple[int, int | None], datetime] = {}
-    last: dict[tuple[int, int | None], datetime] = {}
-    for record in ratings:
-        if record.score is not None:
-            administration = administrations.get(record.unit_key)
-            if administration is None:
-                administration = administrations[record.unit_key] = _Administration(
-                    record.candidate_id, record.session_id, record.completed_at, []
-                )
-            administration.scores.append(record.score)
-        if record.question_id is None:
-            continue
-        key = (record.question_id, record.question_version)
-        version_of_unit[record.unit_key] = key
-        asked[key] += 1
-        asked_units[key].add(record.unit_key)
-        candidates_asked[key].add(record.candidate_id)
-        when = record.completed_at
-        if key not in first or when < first[key]:
-            first[key] = when
-        if key not in last or when > last[key]:
-            last[key] = when
-        if record.score is None:
-            unrated[key] += 1
+    Not-assessed rates are per record: one of a panel of three not assessing counts 1/3.
 
+    Cost: one pass over the records to group them by unit, one over the units, then per
+    version O(a log a) in its administrations a (ranks, the drift's date order) and
+    Theil–Sen's bounded O(min(a², 20,000)).
+    """
     session_sum: dict[int, float] = defaultdict(float)
     session_count: dict[int, int] = defaultdict(int)
-    for administration in administrations.values():
-        session_sum[administration.session_id] += administration.mean
-        session_count[administration.session_id] += 1
-
-    # Per version: (administration, mean of the same session's other questions or None).
-    rated: dict[tuple[int, int | None], list[tuple[_Administration, float | None]]] = defaultdict(
-        list
-    )
-    for unit_key, administration in administrations.items():
-        key = version_of_unit.get(unit_key)
+    tallies: dict[VersionKey, _VersionTally] = defaultdict(_VersionTally)
+    for candidate, session, completed_at, key, (records,), scored in group_ratings(
+        ratings
+    ).units.values():
+        scores = [score for _, score in scored]
+        if scores:
+            unit_mean = sum(scores) / len(scores)
+            session_sum[session] += unit_mean
+            session_count[session] += 1
         if key is None:
             continue
-        total = session_sum[administration.session_id]
-        count = session_count[administration.session_id]
-        rest = (total - administration.mean) / (count - 1) if count > 1 else None
-        rated[key].append((administration, rest))
+        tally = tallies[key]
+        tally.times_asked += 1
+        tally.records += records
+        tally.unrated += records - len(scores)
+        tally.candidates.add(candidate)
+        if tally.first is None or completed_at < tally.first:
+            tally.first = completed_at
+        if tally.last is None or completed_at > tally.last:
+            tally.last = completed_at
+        if not scores:
+            continue
+        for score in scores:
+            tally.counts[score - 1] += 1
+        if len(scores) >= 2:
+            scores.sort()
+            tally.patterns[tuple(scores)] += 1
+        tally.administrations.append(_Administration(candidate, session, completed_at, unit_mean))
 
-    result: dict[tuple[int, int | None], QuestionFigures] = {}
-    for key in sorted(asked, key=lambda k: (k[0], -1 if k[1] is None else k[1])):
-        rows = rated.get(key, [])
-        result[key] = _one_question(
-            key,
-            rows,
-            outcomes,
-            Exposure(len(asked_units[key]), len(candidates_asked[key]), first[key], last[key]),
-            proportion(unrated[key], asked[key]),
-        )
+    result: dict[VersionKey, QuestionFigures] = {}
+    for key in sorted(tallies, key=lambda k: (k[0], -1 if k[1] is None else k[1])):
+        tally = tallies[key]
+        rest = []
+        for administration in tally.administrations:
+            count = session_count[administration.session_id]
+            total = session_sum[administration.session_id]
+            rest.append((total - administration.mean) / (count - 1) if count > 1 else None)
+        result[key] = _one_question(key, tally, rest, outcomes)
     return result
 
 
 def _one_question(
-    key: tuple[int, int | None],
-    rows: list[tuple[_Administration, float | None]],
+    key: VersionKey,
+    tally: _VersionTally,
+    rest: Sequence[float | None],
     outcomes: Mapping[int, Outcome],
-    exposure: Exposure,
-    not_assessed: Proportion,
 ) -> QuestionFigures:
-    distribution = _distribution([s for administration, _ in rows for s in administration.scores])
+    administrations = tally.administrations
+    exposure = Exposure(tally.times_asked, len(tally.candidates), tally.first, tally.last)
+    not_assessed = proportion(tally.unrated, tally.records)
+    distribution = _distribution(tally.counts)
 
-    paired = [(a.mean, rest) for a, rest in rows if rest is not None]
+    paired = [
+        (administration.mean, other)
+        for administration, other in zip(administrations, rest, strict=True)
+        if other is not None
+    ]
     item_rest_gate = gate_for("item_rest", len(paired))
-    item_rest = Correlation(
-        _hidden_values(
-            stats.spearman_rho([p[0] for p in paired], [p[1] for p in paired])
-            if len(paired) >= 2
-            else None,
-            item_rest_gate,
-        ),
-        len(paired),
-        item_rest_gate,
-    )
+    rho = None
+    if item_rest_gate is not Gate.HIDDEN:
+        rho = stats.spearman_rho([p[0] for p in paired], [p[1] for p in paired])
+    item_rest = Correlation(rho, len(paired), item_rest_gate)
 
     per_candidate: dict[int, list[float]] = defaultdict(list)
-    for administration, _ in rows:
+    for administration in administrations:
         per_candidate[administration.candidate_id].append(administration.mean)
-    hired = [sum(v) / len(v) for c, v in per_candidate.items() if outcomes.get(c) is Outcome.HIRED]
-    rejected = [
-        sum(v) / len(v) for c, v in per_candidate.items() if outcomes.get(c) is Outcome.REJECTED
-    ]
+    hired, rejected = [], []
+    for candidate, means in per_candidate.items():
+        outcome = outcomes.get(candidate)
+        if outcome is Outcome.HIRED:
+            hired.append(sum(means) / len(means))
+        elif outcome is Outcome.REJECTED:
+            rejected.append(sum(means) / len(means))
     auc_gate = gate_for("auc", len(hired) + len(rejected))
     separation = Separation(
-        _hidden_values(stats.auc(hired, rejected), auc_gate),
+        None if auc_gate is Gate.HIDDEN else stats.auc(hired, rejected),
         len(hired),
         len(rejected),
         len(hired) + len(rejected),
         auc_gate,
     )
 
-    alpha = _question_alpha([a.scores for a, _ in rows])
-    drift = _drift(rows)
+    alpha = _reliability(tally.patterns)
+    drift = _drift(administrations, rest)
 
     flags: list[str] = []
     if not_assessed.share is not None and not_assessed.share >= HIGH_NOT_ASSESSED:
@@ -735,20 +790,22 @@ def _one_question(
     )
 
 
-def _distribution(scores: Sequence[int]) -> Distribution:
-    counts = tuple(sum(1 for s in scores if s == level) for level in SCORE_LEVELS)
-    n = len(scores)
+def _distribution(counts: Sequence[int]) -> Distribution:
+    """Shares, mean and SD of a version's ratings from its counts at 1–4. O(levels)."""
+    n = sum(counts)
     gate = gate_for("proportion", n)
     if gate is Gate.HIDDEN:
-        return Distribution(n, gate, counts, None, None, None, False, False, False)
+        return Distribution(n, gate, tuple(counts), None, None, None, False, False, False)
     shares = tuple(c / n for c in counts)
-    sd = stats.sample_sd([float(s) for s in scores])
+    centre = sum(level * c for level, c in zip(SCORE_LEVELS, counts, strict=True)) / n
+    squares = sum(c * (level - centre) ** 2 for level, c in zip(SCORE_LEVELS, counts, strict=True))
+    sd = math.sqrt(squares / (n - 1)) if n > 1 else None
     return Distribution(
         n,
         gate,
-        counts,
+        tuple(counts),
         shares,
-        stats.mean([float(s) for s in scores]),
+        centre,
         sd,
         little_spread=sd is not None and sd < LITTLE_SPREAD_SD,
         ceiling=shares[3] >= CEILING_TOP_SHARE or shares[2] + shares[3] >= CEILING_TOP_TWO_SHARE,
@@ -756,33 +813,18 @@ def _distribution(scores: Sequence[int]) -> Distribution:
     )
 
 
-def _question_alpha(units: Sequence[Sequence[int]]) -> Reliability:
-    pairable = [unit for unit in units if len(unit) >= 2]
-    gate = gate_for("alpha", len(pairable))
-    n_ratings = sum(len(unit) for unit in pairable)
-    if gate is Gate.HIDDEN:
-        return Reliability(len(pairable), n_ratings, gate, None, None, None, None, None)
-    ordinal = stats.krippendorff_alpha(pairable, metric="ordinal")
-    return Reliability(
-        len(pairable),
-        n_ratings,
-        gate,
-        ordinal,
-        stats.krippendorff_alpha(pairable, metric="interval"),
-        None,
-        None,
-        stats.reading_of_alpha(ordinal),
-    )
-
-
-def _drift(rows: Sequence[tuple[_Administration, float | None]]) -> Drift:
+def _drift(administrations: Sequence[_Administration], rest: Sequence[float | None]) -> Drift:
     """Residuals in date order, their Theil–Sen slope per 90 days and the CUSUM alarm.
 
     Gated on 40 administrations spanning 60 days (hidden below, no provisional state):
     fewer, or a shorter span, cannot tell drift from noise.
     """
     ordered = sorted(
-        ((a.completed_at, a.session_id, a.mean - rest) for a, rest in rows if rest is not None),
+        (
+            (a.completed_at, a.session_id, a.mean - other)
+            for a, other in zip(administrations, rest, strict=True)
+            if other is not None
+        ),
         key=lambda row: (row[0], row[1]),
     )
     n = len(ordered)
@@ -834,9 +876,9 @@ def compute_figures(
     bootstrap: bool = True,
 ) -> Figures:
     """All three sections for one scope; pages that need one section call it alone."""
-    ratings = list(ratings)
+    groups = group_ratings(ratings)
     return Figures(
-        interviewers=interviewer_figures(ratings, scorecards, outcomes),
-        questions=question_figures(ratings, outcomes),
-        reliability=panel_reliability(ratings, bootstrap=bootstrap),
+        interviewers=interviewer_figures(groups, scorecards, outcomes),
+        questions=question_figures(groups, outcomes),
+        reliability=panel_reliability(groups, bootstrap=bootstrap),
     )
