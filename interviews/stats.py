@@ -504,23 +504,6 @@ class CusumResult:
         return self.alarm_index is not None
 
 
-def standardise(
-    values: Sequence[float], *, centre: float | None = None, scale: float | None = None
-) -> list[float] | None:
-    """(v − centre) / scale, by default the series' own mean and sample SD.
-
-    None when the scale is undefined or zero (fewer than two values, or no spread):
-    a series that never moves cannot drift.
-    """
-    if centre is None:
-        centre = mean(values)
-    if scale is None:
-        scale = sample_sd(values)
-    if centre is None or scale is None or scale <= 0:
-        return None
-    return [(v - centre) / scale for v in values]
-
-
 def batch_standardise(
     values: Sequence[float], *, batches: int = DRIFT_BATCHES, warm_up: int = DRIFT_WARM_UP
 ) -> tuple[list[float], list[int]] | None:

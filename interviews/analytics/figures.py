@@ -6,6 +6,10 @@ and calls `interviewer_figures`, `question_figures` and `panel_reliability` for 
 a page shows (a position, a template, a date range). Drafts must never be passed in: blind
 review means a draft moves nothing, not even a count.
 
+`outcomes` maps a candidate to the decision for the scope's position. Ids are only
+compared for equality, so for a scope spanning positions the reads layer may pass
+(candidate, position) as `candidate_id` to keep one person's two applications apart.
+
 Every figure carries its n and a `Gate` from ANALYTICS.md's minimum-n table; a hidden
 figure keeps its n but drops its numbers, so no page can show a value that means
 nothing. Flags are worded as prompts for a conversation, never as verdicts.
@@ -339,9 +343,11 @@ def _leniency(
     )
 
 
-def _hidden_values(value: float | None, gate: Gate) -> float | None:
+def _unless_hidden(value: float | None, gate: Gate) -> float | None:
     return None if gate is Gate.HIDDEN else value
 
+
+# --- grouping -----------------------------------------------------------------------
 
 VersionKey = tuple[int, int | None]
 
@@ -479,6 +485,8 @@ def interviewer_figures(
             higher="Recommends more strongly",
             lower="Recommends less strongly",
         )
+        # The same rule on all three (ANALYTICS.md: "do the same"). On the pass share,
+        # |L*| ≥ 0.5 means passing half the candidates more often than the panel does.
         pass_leniency = _leniency(
             pass_deviations.get(interviewer, {}),
             shared_panels.get(interviewer, 0),
@@ -535,8 +543,8 @@ def time_to_submit(cards: Sequence[ScorecardRecord]) -> TimeToSubmit:
     return TimeToSubmit(
         len(hours),
         gate,
-        _hidden_values(stats.median(hours), gate),
-        _hidden_values(stats.percentile(hours, 90), gate),
+        _unless_hidden(stats.median(hours), gate),
+        _unless_hidden(stats.percentile(hours, 90), gate),
         within,
     )
 
