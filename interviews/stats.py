@@ -494,14 +494,18 @@ def theil_sen_slope(
 
 @dataclass(frozen=True)
 class CusumResult:
-    """An upper one-sided CUSUM path over standardised values and where it first alarms."""
+    """An upper one-sided CUSUM path and the indices where it alarmed (restarting after each)."""
 
     path: tuple[float, ...]
-    alarm_index: int | None
+    alarms: tuple[int, ...]
+
+    @property
+    def alarm_index(self) -> int | None:
+        return self.alarms[0] if self.alarms else None
 
     @property
     def alarmed(self) -> bool:
-        return self.alarm_index is not None
+        return bool(self.alarms)
 
 
 def batch_standardise(
@@ -564,15 +568,18 @@ def cusum_upper(
 
     One-sided on purpose: a leaked or worn-out question scores *higher* than the same
     candidates' other answers, so only a rise is a prompt. k = 0.5 tunes it to a shift
-    of one SD; h = 4 trades false alarms against delay. The path is returned whole (the
-    page draws it) with the first alarm's index. O(n).
+    of one SD; h = 4 trades false alarms against delay. After an alarm the sum restarts
+    at 0, as a chart is restarted once a signal has been looked at, so an early blip
+    does not hide when a later, lasting rise began, and a lasting rise keeps alarming.
+    The path (with its restarts) is returned whole for the page to draw. O(n).
     """
     path: list[float] = []
-    alarm: int | None = None
+    alarms: list[int] = []
     level = 0.0
     for position, z in enumerate(standardised):
         level = max(0.0, level + z - k)
         path.append(level)
-        if alarm is None and level > h:
-            alarm = position
-    return CusumResult(tuple(path), alarm)
+        if level > h:
+            alarms.append(position)
+            level = 0.0
+    return CusumResult(tuple(path), tuple(alarms))

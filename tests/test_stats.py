@@ -323,9 +323,14 @@ def test_theil_sen_sampled_above_the_pair_budget_stays_close():
 
 def test_cusum_accumulates_above_k_and_alarms_past_h():
     result = stats.cusum_upper([0.0, 1.0, 2.0, 3.0, 0.0, -9.0])
-    assert result.path == pytest.approx((0.0, 0.5, 2.0, 4.5, 4.0, 0.0))
-    assert result.alarm_index == 3 and result.alarmed
+    assert result.path == pytest.approx((0.0, 0.5, 2.0, 4.5, 0.0, 0.0))  # restarts after
+    assert result.alarms == (3,) and result.alarm_index == 3 and result.alarmed
     assert not stats.cusum_upper([-1.0, 0.4, 0.5, 0.5]).alarmed
+
+
+def test_cusum_keeps_alarming_on_a_lasting_rise():
+    result = stats.cusum_upper([2.5] * 6)  # +2 a step above k: 2, 4, 6 > 4 → restart
+    assert result.alarms == (2, 5)
 
 
 def test_batch_standardise_compares_each_value_with_those_before_it():

@@ -284,8 +284,9 @@ class Drift:
     """Residuals (this question − the same candidates' other answers) in date order.
 
     `slope_per_90_days` is Theil–Sen; `cusum` the upper CUSUM path over batch means
-    (stats.batch_standardise) and `alarm_at` the date of the administration closing the
-    batch where it first crossed h. `series` is there for the sparkline.
+    (stats.batch_standardise, restarting after each alarm) and `alarms` the dates of the
+    administrations closing the batches where it crossed h, oldest first. `series` is
+    there for the sparkline.
     """
 
     n: int
@@ -293,12 +294,21 @@ class Drift:
     gate: Gate
     slope_per_90_days: float | None
     cusum: tuple[float, ...]
-    alarm_at: datetime | None
+    alarms: tuple[datetime, ...]
     series: tuple[DriftPoint, ...]
 
     @property
     def alarmed(self) -> bool:
-        return self.alarm_at is not None
+        return bool(self.alarms)
+
+    @property
+    def alarm_at(self) -> datetime | None:
+        """The first alarm."""
+        return self.alarms[0] if self.alarms else None
+
+    @property
+    def latest_alarm_at(self) -> datetime | None:
+        return self.alarms[-1] if self.alarms else None
 
 
 @dataclass(frozen=True)
@@ -841,27 +851,26 @@ def _drift(administrations: Sequence[_Administration], rest: Sequence[float | No
         Gate.OK if n >= DRIFT_MIN_ADMINISTRATIONS and span >= DRIFT_MIN_SPAN_DAYS else Gate.HIDDEN
     )
     if gate is Gate.HIDDEN:
-        return Drift(n, span, gate, None, (), None, ())
+        return Drift(n, span, gate, None, (), (), ())
     start = ordered[0][0]
     days = [(when - start).total_seconds() / SECONDS_PER_DAY for when, _, _ in ordered]
     residuals = [residual for _, _, residual in ordered]
     slope = stats.theil_sen_slope(days, residuals)
     cusum: tuple[float, ...] = ()
-    alarm_at = None
+    alarms: tuple[datetime, ...] = ()
     batches = stats.batch_standardise(residuals)
     if batches is not None:
         zs, ends = batches
         result = stats.cusum_upper(zs)
         cusum = result.path
-        if result.alarm_index is not None:
-            alarm_at = ordered[ends[result.alarm_index]][0]
+        alarms = tuple(ordered[ends[index]][0] for index in result.alarms)
     return Drift(
         n,
         span,
         gate,
         None if slope is None else slope * 90,
         cusum,
-        alarm_at,
+        alarms,
         tuple(DriftPoint(when, residual) for when, _, residual in ordered),
     )
 
