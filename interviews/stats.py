@@ -410,7 +410,10 @@ def wilson_interval(successes: int, n: int, *, z: float = Z95) -> tuple[float, f
     denominator = 1 + z2 / n
     centre = (p + z2 / (2 * n)) / denominator
     half = z / denominator * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # At 0 % and 100 % the bound is exactly 0 or 1; rounding must not pull it inside p.
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return low, high
 
 
 def pearson_r(x: Sequence[float], y: Sequence[float]) -> float | None:

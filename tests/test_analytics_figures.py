@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -301,3 +304,16 @@ def test_panel_reliability_counts_only_pairable_units_and_bootstraps_candidates(
 def level_of(record: RatingRecord) -> int:
     assert record.score is not None
     return record.score
+
+
+def test_the_statistics_and_the_figures_import_no_django():
+    # Pure modules: a notebook or a worker can use them without settings or a database.
+    code = (
+        "import sys, interviews.stats, interviews.analytics.figures; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'django', 'numpy'}))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    found = subprocess.run(  # noqa: S603 - our own interpreter, a fixed argument list
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert found.stdout.strip() == "[]"

@@ -397,3 +397,46 @@ def test_reading_of_alpha_follows_krippendorff():
         "unreliable",
         None,
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 500), st.integers(1, 500))
+def test_wilson_holds_the_share_inside_zero_to_one(successes, n):
+    successes = min(successes, n)
+    low, high = stats.wilson_interval(successes, n)
+    assert 0.0 <= low <= successes / n <= high <= 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 4), st.floats(-5, 5)), min_size=2, max_size=40))
+def test_spearman_is_symmetric_bounded_and_blind_to_monotone_rescaling(pairs):
+    x = [float(a) for a, _ in pairs]
+    y = [b for _, b in pairs]
+    rho = stats.spearman_rho(x, y)
+    assert rho == stats.spearman_rho(y, x) or rho == pytest.approx(stats.spearman_rho(y, x))
+    if rho is not None:
+        assert -1 - 1e-9 <= rho <= 1 + 1e-9
+        assert stats.spearman_rho([v**3 + 7 for v in x], y) == pytest.approx(rho)
+
+
+@settings(max_examples=200, deadline=None)
+@given(scores, scores)
+def test_auc_is_blind_to_monotone_rescaling(x, y):
+    assert stats.auc([10 * v - 3 for v in x], [10 * v - 3 for v in y]) == pytest.approx(
+        stats.auc(x, y)
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.integers(1, 4), min_size=2, max_size=3), min_size=2, max_size=15))
+def test_one_point_higher_in_every_pair_moves_leniency_by_one(units):
+    # In panels of two, adding 1 to one rater's scores moves each of their deviations
+    # from the other by exactly +1: the estimate sees the planted bias undiluted.
+    base = [stats.deviations_from_others([("a", float(u[0])), ("b", float(u[1]))]) for u in units]
+    moved = [
+        stats.deviations_from_others([("a", float(u[0]) + 1), ("b", float(u[1]))]) for u in units
+    ]
+    before = stats.leniency_estimate([[dict(d)["a"]] for d in base])
+    after = stats.leniency_estimate([[dict(d)["a"]] for d in moved])
+    assert after.mean == pytest.approx(before.mean + 1)
+    assert after.se == pytest.approx(before.se, abs=1e-9)
