@@ -258,8 +258,8 @@ def test_drift_residuals_are_against_the_same_sessions_other_questions():
     found = figures.question_figures(ratings, {})
     drift, mirror = found[Q1, 1].drift, found[Q2, 1].drift
     assert drift.gate is Gate.OK and drift.n == 60 and drift.span_days == 118
-    assert [p.residual for p in drift.series[:2]] == [-1.0, -1.0]
-    assert drift.series[-1].residual == 0.0
+    assert drift.residuals[:2] == (-1.0, -1.0) and drift.residuals[-1] == 0.0
+    assert drift.dates[0] == DAY0 and drift.dates[-1] == DAY0 + timedelta(days=118)
     assert drift.alarmed and drift.alarm_at >= DAY0 + timedelta(days=80)
     # A clean step is not a trend: most pairs lie on one side of it, so the median
     # pairwise slope stays 0 while the CUSUM sees the shift. The page shows both.

@@ -274,19 +274,14 @@ class Reliability:
     reading: str | None
 
 
-class DriftPoint(NamedTuple):
-    at: datetime
-    residual: float
-
-
 @dataclass(frozen=True)
 class Drift:
     """Residuals (this question − the same candidates' other answers) in date order.
 
     `slope_per_90_days` is Theil–Sen; `cusum` the upper CUSUM path over batch means
     (stats.batch_standardise, restarting after each alarm) and `alarms` the dates of the
-    administrations closing the batches where it crossed h, oldest first. `series` is
-    there for the sparkline.
+    administrations closing the batches where it crossed h, oldest first. `dates` and
+    `residuals` (parallel, in date order) are there for the sparkline.
     """
 
     n: int
@@ -295,7 +290,8 @@ class Drift:
     slope_per_90_days: float | None
     cusum: tuple[float, ...]
     alarms: tuple[datetime, ...]
-    series: tuple[DriftPoint, ...]
+    dates: tuple[datetime, ...]
+    residuals: tuple[float, ...]
 
     @property
     def alarmed(self) -> bool:
@@ -851,7 +847,7 @@ def _drift(administrations: Sequence[_Administration], rest: Sequence[float | No
         Gate.OK if n >= DRIFT_MIN_ADMINISTRATIONS and span >= DRIFT_MIN_SPAN_DAYS else Gate.HIDDEN
     )
     if gate is Gate.HIDDEN:
-        return Drift(n, span, gate, None, (), (), ())
+        return Drift(n, span, gate, None, (), (), (), ())
     start = ordered[0][0]
     days = [(when - start).total_seconds() / SECONDS_PER_DAY for when, _, _ in ordered]
     residuals = [residual for _, _, residual in ordered]
@@ -871,7 +867,8 @@ def _drift(administrations: Sequence[_Administration], rest: Sequence[float | No
         None if slope is None else slope * 90,
         cusum,
         alarms,
-        tuple(DriftPoint(when, residual) for when, _, residual in ordered),
+        tuple(when for when, _, _ in ordered),
+        tuple(residuals),
     )
 
 
