@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -317,3 +318,16 @@ def test_the_statistics_and_the_figures_import_no_django():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
     )
     assert found.stdout.strip() == "[]"
+
+
+def test_the_figures_give_the_garbage_collector_back_as_they_found_it():
+    ratings, cards, outcomes = twelve_pairs()
+    assert gc.isenabled()
+    figures.compute_figures(ratings, cards, outcomes)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        figures.compute_figures(ratings, cards, outcomes)
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()
