@@ -195,3 +195,28 @@ def _visible_to(user: Any, scorecards: QuerySet[Scorecard]) -> QuerySet[Scorecar
     if reviewed is not None:
         visible |= reviewed & Q(submitted_at__isnull=False, mine__isnull=True)
     return scorecards.filter(visible)
+
+
+def may_schedule_for(user: Any, position: Position) -> bool:
+    """Whether the user may schedule, reschedule and cancel sessions of this position.
+
+    Admins and the position's hiring manager. (The hiring-team work adds the position's
+    coordinators; this is the same door, so callers need not change.)
+    """
+    if not user.is_authenticated:
+        return False
+    if is_admin(user):
+        return True
+    return position.hiring_manager_id == user.pk and is_hiring_manager(user)
+
+
+def session_for_scheduler(user: Any, session_id: int) -> InterviewSession:
+    """A session whose schedule the user may change; 404 for anyone else."""
+    session = (
+        InterviewSession.objects.select_related("candidate", "position")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None or not may_schedule_for(user, session.position):
+        raise Http404("No such interview session.")
+    return session

@@ -210,3 +210,37 @@ class ScheduleForm(forms.Form):
             email=data["new_candidate_email"],
             created_by=created_by,
         )
+
+
+class RescheduleForm(forms.Form):
+    """A new time and/or panel for a scheduled session, and why."""
+
+    scheduled_at = forms.DateTimeField(
+        label="New time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+    )
+    interviewers = InterviewerChoiceField(
+        queryset=interviewer_users(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one interviewer."},
+    )
+    reason = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why (the panel sees the new time; the audit trail keeps the reason)",
+        error_messages={"required": "Say why you are rescheduling."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["interviewers"].queryset = interviewer_users()
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why it is cancelled (kept in the audit trail)",
+        error_messages={"required": "Say why you are cancelling."},
+    )

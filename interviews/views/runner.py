@@ -25,7 +25,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from interviews.access import question_for_panelist, session_for_panelist
+from interviews.access import may_schedule_for, question_for_panelist, session_for_panelist
 from interviews.forms_runner import NOT_ASSESSED, AdHocQuestionForm, NotesForm, ScoreForm
 from interviews.models import (
     AlreadyAssessed,
@@ -364,6 +364,8 @@ def _render_runner(
         "add_form": add_form,
         "notes_max_length": settings.NOTES_MAX_LENGTH,
         "next_notes_revision": record.notes_revision + 1,
+        "may_schedule": session.state == SessionState.SCHEDULED
+        and may_schedule_for(request.user, session.position),
     }
     return TemplateResponse(request, "interviews/runner.html", context, status=status)
 
