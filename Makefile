@@ -6,11 +6,13 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export PYTHONDONTWRITEBYTECODE := 1
+# `make run` serves with the background worker beside it (started and stopped together).
+WITH_WORKER := bin/with-worker
 
 .PHONY: help run test lint bench stop-db db setup chromium clean
 
 help:
-	@echo "make run      set everything up (venv, local PostgreSQL, migrations, seed pack, demo users) and serve on 127.0.0.1:$(PORT)"
+	@echo "make run      set everything up (venv, local PostgreSQL, migrations, seed pack, demo users) and serve on 127.0.0.1:$(PORT), with the background worker"
 	@echo "make test     run every test: lint, unit, integration on PostgreSQL, browser (Chromium)"
 	@echo "make bench    load benchmark against the signed-in ceiling; writes bench/results/latest.json"
 	@echo "make stop-db  stop the project-local PostgreSQL (data stays in .pg/)"
@@ -45,7 +47,7 @@ run: setup
 	@"$(PY)" manage.py load_questions seeds/
 	@"$(PY)" manage.py seed_demo
 	@echo "Serving Intervy on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it; the database keeps running, 'make stop-db' stops it)"
-	@"$(PY)" manage.py runserver "127.0.0.1:$(PORT)"
+	@PY="$(PY)" $(WITH_WORKER) "$(PY)" manage.py runserver "127.0.0.1:$(PORT)"
 
 # Debian's Chromium drives the browser tests (Playwright's own download is not reachable).
 chromium:

