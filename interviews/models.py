@@ -834,8 +834,9 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=24, choices=AuditAction.choices)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
-    # Why, where the person had to say (rescheduling, cancelling).
-    reason = models.TextField(blank=True)
+    # Why, where the person had to say (rescheduling, cancelling). A database default,
+    # as the hand-written inserts of the runner's toggles name their columns.
+    reason = models.TextField(blank=True, db_default="")
 
     class Meta:
         ordering = ["at", "id"]

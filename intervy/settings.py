@@ -299,22 +299,29 @@ SCORECARD_DEADLINE = timedelta(hours=envint("SCORECARD_DEADLINE_HOURS", 48))
 # Links in email and calendar invites are absolute: the address people open Intervy at.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Email: the console under development (`make run` prints every message), SMTP in
-# production, configured from the environment.
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = envint("EMAIL_PORT", 25)
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
-# A mail server that stops answering holds one delivery, never the worker, for this long.
-EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
+# Email through Django 6.1's mailers: the console under development (`make run` prints
+# every message), SMTP in production, configured from the environment. The variables
+# keep the names of Django's old EMAIL_* settings, which 6.1 deprecates for MAILERS.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+_email_backend = os.environ.get("EMAIL_BACKEND", CONSOLE_BACKEND if DEBUG else SMTP_BACKEND)
+MAILERS = {
+    "default": {
+        "BACKEND": _email_backend,
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": envint("EMAIL_PORT", 25),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": envbool("EMAIL_USE_TLS", False),
+            "use_ssl": envbool("EMAIL_USE_SSL", False),
+            # A mail server that stops answering holds one delivery this long, not the worker.
+            "timeout": envint("EMAIL_TIMEOUT", 20),
+        }
+        if _email_backend == SMTP_BACKEND
+        else {},
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Intervy <intervy@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

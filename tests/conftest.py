@@ -38,6 +38,7 @@ def make_user(username: str, *, group: str | None = None, staff: bool = False) -
         username=username,
         password=password_hash(),
         first_name=username.title(),
+        email=f"{username}@example.com",
         is_staff=staff,
         is_superuser=staff,
     )
