@@ -46,7 +46,8 @@ def record(
     """Put the message for this event in the outbox unless it is there; True if new.
 
     The unique key decides: a second sweep, a retried task or two workers at once all
-    find the row the first one made. Sending is asked for once the transaction commits.
+    find the row the first one made. The caller asks for sending (the sweep sends
+    itself; an event in a web request calls `send_after_commit`).
     """
     now = now or timezone.now()
     _, created = Delivery.objects.get_or_create(
@@ -61,9 +62,12 @@ def record(
             "next_attempt_at": now,
         },
     )
-    if created:
-        transaction.on_commit(request_sending)
     return created
+
+
+def send_after_commit() -> None:
+    """Have the worker send once the current transaction commits (one task, not one per row)."""
+    transaction.on_commit(request_sending)
 
 
 def request_sending(run_after: datetime | None = None) -> None:

@@ -30,6 +30,7 @@ from interviews.services import add_panelist
 def invite_panel(*, session: InterviewSession) -> list[str]:
     """A calendar invite for every panelist of a session just scheduled."""
     panel = [card.interviewer for card in session.scorecards.select_related("interviewer")]
+    outbox.send_after_commit()
     return outbox.record_invites(session, panel)
 
 
@@ -115,6 +116,7 @@ def reschedule_session(
         Scorecard.objects.filter(pk=card.pk, submitted_at__isnull=True).delete()
 
     staying = [card.interviewer for pk, card in cards.items() if pk in wanted]
+    outbox.send_after_commit()
     outbox.record_invites(locked, (staying if moved else []) + added)
     outbox.record_invites(locked, [card.interviewer for card in removed], cancel=True)
     return locked
@@ -143,6 +145,7 @@ def cancel_session(*, session: InterviewSession, reason: str, by: Any) -> Interv
         reason=reason,
     )
     panel = [card.interviewer for card in locked.scorecards.select_related("interviewer")]
+    outbox.send_after_commit()
     outbox.record_invites(locked, panel, cancel=True)
     return locked
 

@@ -54,6 +54,9 @@ PANEL_ONLY = rule(LOGIN, 403, 404, OK, 403, 403, 404)
 # Submitted results of one session: the panel (after submitting), the owner, admins.
 REVIEW = rule(LOGIN, 403, 404, OK, 404, OK, OK)
 MANAGERS = rule(LOGIN, 403, 403, 403, OK, OK, OK)
+# Moving or cancelling a session: whoever may schedule for its position (access.
+# may_schedule_for: admins, its hiring manager); anyone else gets 404, the panel included.
+SCHEDULER = rule(LOGIN, 404, 404, 404, 404, OK, OK)
 OWNER = rule(LOGIN, 403, 403, 403, 404, OK, OK)
 STAFF = rule(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, OK)
 # Pages of a read-only admin (sessions are made by scheduling, axes records by axes):
@@ -93,6 +96,10 @@ RULES: dict[str, dict[str, Any]] = {
     "interviews:template_move_question": INTERVIEWERS,
     "interviews:template_question_minutes": INTERVIEWERS,
     "interviews:session_new": INTERVIEWERS,
+    "interviews:session_schedule": SCHEDULER,
+    "interviews:session_reschedule": SCHEDULER,
+    "interviews:session_cancel": SCHEDULER,
+    "interviews:session_invite_ics": RUNNER,
     "interviews:runner": RUNNER,
     "interviews:runner_start": RUNNER,
     "interviews:runner_finish": RUNNER,
