@@ -6,7 +6,11 @@ worker. Every one is safe to run twice or concurrently (see outbox.py).
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.conf import settings
 from django.tasks import task
+from django.utils import timezone
 
 from interviews import outbox, reminders
 
@@ -19,6 +23,25 @@ def send_deliveries() -> int:
 
 @task()
 def sweep() -> dict[str, int]:
-    """Queue due reminders and overdue notices, then send what is due (retries too)."""
+    """Queue due reminders and overdue notices, send what is due (retries too), and
+    forget finished task results older than TASK_RESULTS_KEEP_DAYS."""
     result = reminders.sweep()
-    return {"reminders": result.reminders, "notices": result.notices, "sent": result.sent}
+    pruned = prune_task_results(now=timezone.now())
+    return {
+        "reminders": result.reminders,
+        "notices": result.notices,
+        "sent": result.sent,
+        "pruned": pruned,
+    }
+
+
+def prune_task_results(*, now: datetime) -> int:
+    """Delete finished task rows past their keep: a sweep a minute is 1,440 rows a day.
+
+    The outbox, not the task table, is the record of what was sent.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = now - settings.TASK_RESULTS_KEEP
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    return deleted

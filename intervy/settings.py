@@ -284,6 +284,8 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # How often the worker enqueues the sweep that finds due reminders and retries mail.
 SWEEP_INTERVAL_SECONDS = envint("SWEEP_INTERVAL_SECONDS", 60)
+# Finished task rows are deleted after this long (the outbox keeps what was sent).
+TASK_RESULTS_KEEP = timedelta(days=envint("TASK_RESULTS_KEEP_DAYS", 7))
 # A message that fails is tried again after 1, 2, 4, … minutes, up to this many tries.
 DELIVERY_MAX_ATTEMPTS = envint("DELIVERY_MAX_ATTEMPTS", 8)
 DELIVERY_RETRY_BASE_SECONDS = envint("DELIVERY_RETRY_BASE_SECONDS", 60)

@@ -201,3 +201,19 @@ def test_a_scorecard_within_its_deadline_is_not_overdue(client_for, interviewer,
     completed_session([interviewer], position, ended=timezone.now() - HOUR)
     html = client_for(interviewer).get("/").content.decode()
     assert "Your overdue scorecards" not in html
+
+
+def test_the_sweep_task_forgets_old_finished_task_rows_only():
+    from django_tasks_db.models import DBTaskResult
+
+    from interviews.tasks import prune_task_results, send_deliveries
+
+    old, recent, waiting = (send_deliveries.enqueue() for _ in range(3))
+    now = timezone.now()
+    DBTaskResult.objects.filter(id__in=[old.id, recent.id]).update(
+        status="SUCCESSFUL", finished_at=now - 8 * DAY
+    )
+    DBTaskResult.objects.filter(id=recent.id).update(finished_at=now - DAY)
+    assert prune_task_results(now=now) == 1
+    remaining = {str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)}
+    assert remaining == {recent.id, waiting.id}
