@@ -47,7 +47,7 @@ run: setup
 	@"$(PY)" manage.py load_questions seeds/
 	@"$(PY)" manage.py seed_demo
 	@echo "Serving Intervy on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it; the database keeps running, 'make stop-db' stops it)"
-	@PY="$(PY)" $(WITH_WORKER) "$(PY)" manage.py runserver "127.0.0.1:$(PORT)"
+	@PY="$(PY)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(WITH_WORKER) "$(PY)" manage.py runserver "127.0.0.1:$(PORT)"
 
 # Debian's Chromium drives the browser tests (Playwright's own download is not reachable).
 chromium:
