@@ -143,7 +143,7 @@ class InterviewSession(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # RFC 5545 SEQUENCE of the session's calendar event: raised by every reschedule,
     # panel change and cancel, so calendars apply the newest invite (interviews/invites.py).
-    invite_sequence = models.PositiveIntegerField(default=0)
+    invite_sequence = models.PositiveIntegerField(default=0, db_default=0)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -834,9 +834,9 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=24, choices=AuditAction.choices)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
-    # Why, where the person had to say (rescheduling, cancelling). A database default,
-    # as the hand-written inserts of the runner's toggles name their columns.
-    reason = models.TextField(blank=True, db_default="")
+    # Why, where the person had to say (rescheduling, cancelling). A database default
+    # too, for the inserts that name their columns (the runner's toggles, load data).
+    reason = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["at", "id"]

@@ -91,12 +91,20 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def send_due(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Send due deliveries one by one until none is left (or `limit`); how many were tried."""
+    """Send due deliveries one by one until none is left (or `limit`); how many were tried.
+
+    A failure ends the batch: when the mail server is down, every further message would
+    wait out the same timeout. The failed one moves back in line (its retry time), and
+    the next sweep or retry goes on with the rest.
+    """
     handled = 0
     while handled < limit:
-        if send_next(now=now or timezone.now()) is None:
+        delivery = send_next(now=now or timezone.now())
+        if delivery is None:
             break
         handled += 1
+        if delivery.status == DeliveryStatus.PENDING:
+            break
     return handled
 
 

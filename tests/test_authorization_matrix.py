@@ -69,6 +69,9 @@ ADMIN_READ_ONLY_PAGES = {
     "admin:axes_accesslog_add",
     "admin:interviews_interviewsession_add",
     "admin:interviews_interviewsession_delete",
+    # django-tasks-db's task results: made by enqueueing, never by hand.
+    "admin:django_tasks_database_dbtaskresult_add",
+    "admin:django_tasks_database_dbtaskresult_delete",
 }
 # Signing in to and out of the admin is open to everyone, like the app's own.
 ADMIN_OPEN = {"admin:login": EVERYONE, "admin:logout": rule(OK, OK, OK, OK, OK, OK, LOGIN)}

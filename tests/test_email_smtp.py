@@ -122,3 +122,12 @@ def test_the_web_keeps_scheduling_while_the_mail_server_is_down(client_for, inte
         )
     assert response.status_code == 302
     assert Delivery.objects.get().status == DeliveryStatus.PENDING
+
+
+def test_a_failure_ends_the_batch_and_the_rest_wait_their_turn(interviewer, interviewer2, position):
+    session = make_session(panel=[interviewer, interviewer2], position=position, started=False)
+    invite_panel(session=session)
+    now = timezone.now()
+    with smtp_to(free_port()):
+        assert outbox.send_due(now=now) == 1  # not one connection timeout per message
+    assert sorted(Delivery.objects.values_list("attempts", flat=True)) == [0, 1]

@@ -15,18 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from interviews import invites
 from interviews.access import session_for_panelist, session_for_scheduler
 from interviews.forms import CancelSessionForm, RescheduleForm, ScheduleForm
-from interviews.models import AuditAction, InterviewSession, SessionState, SessionStateError
+from interviews.models import InterviewSession, SessionState, SessionStateError
+from interviews.pages.session_schedule import schedule_page
 from interviews.rescheduling import cancel_session, invite_panel, reschedule_session
 from interviews.services import schedule_session
 from intervy.http import HtmxHttpRequest
 from intervy.roles import interviewer_required
-
-SCHEDULE_ACTIONS = (
-    AuditAction.SESSION_RESCHEDULED,
-    AuditAction.SESSION_CANCELLED,
-    AuditAction.PANELIST_ADDED,
-    AuditAction.PANELIST_REMOVED,
-)
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,26 +58,21 @@ def _schedule_page(
     error: str = "",
     status: int = 200,
 ) -> TemplateResponse:
+    page = schedule_page(session)
     if reschedule_form is None:
         reschedule_form = RescheduleForm(
             initial={
                 "scheduled_at": timezone.localtime(session.scheduled_at),
-                "interviewers": list(session.scorecards.values_list("interviewer_id", flat=True)),
+                "interviewers": page.panel_ids,
             }
         )
-    history = (
-        session.audit_events.filter(action__in=SCHEDULE_ACTIONS)
-        .select_related("actor")
-        .order_by("at", "id")
-    )
-    panel = session.scorecards.select_related("interviewer").order_by("interviewer__username")
     context = {
         "session": session,
-        "panel": panel,
+        "panel": page.panel,
+        "history": page.history,
         "changeable": session.state == SessionState.SCHEDULED,
         "reschedule_form": reschedule_form,
         "cancel_form": cancel_form or CancelSessionForm(),
-        "history": history,
         "error": error,
     }
     return TemplateResponse(request, "interviews/session_schedule.html", context, status=status)
