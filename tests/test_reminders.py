@@ -177,7 +177,10 @@ def test_the_home_page_shows_a_manager_the_overdue_of_their_positions_only(
     client, interviewer, interviewer2, manager, other_manager, position
 ):
     ended = timezone.now() - 3 * DAY
-    completed_session([interviewer], position, ended=ended)
+    session = completed_session([interviewer], position, ended=ended)
+    draft = card_of(session, interviewer)
+    score(draft, [4, 1])
+    note(draft, 1, "Private draft observation")
     elsewhere = make_position(other_manager, title="Data engineer")
     other = make_session(panel=[interviewer2], position=elsewhere, candidate_name="Not Yours")
     other.finish(by=interviewer2)
@@ -190,6 +193,9 @@ def test_the_home_page_shows_a_manager_the_overdue_of_their_positions_only(
     section = html.split("Overdue scorecards on your positions", 1)[1]
     assert "Interviewer" in section and "Ada Lovelace" in section
     assert "Not Yours" not in html and "Interviewer2" not in section
+    # Who and how late, never the contents of the draft.
+    assert "Private draft observation" not in html
+    assert f"/scorecards/{draft.pk}/" not in html
 
     client.force_login(other_manager)
     with override_settings(SCORECARD_DEADLINE=timedelta(hours=48)):
