@@ -31,3 +31,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-m", "intervy.healthcheck"]
 
 CMD ["gunicorn", "-c", "gunicorn.conf.py", "intervy.wsgi"]
+# The same image runs the background worker as its own container (see compose.yaml):
+#   docker run … intervy python manage.py worker --no-reload

@@ -6,12 +6,14 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export PYTHONDONTWRITEBYTECODE := 1
+# `make run` serves with the background worker beside it (started and stopped together).
+WITH_WORKER := bin/with-worker
 
 .PHONY: help run dev prepare test lint bench stop-db db setup chromium clean
 
 help:
 	@echo "make run      set everything up (venv, local PostgreSQL, migrations, seed pack, demo users and their history) and serve on 127.0.0.1:$(PORT)"
-	@echo "              with gunicorn and the production settings (bin/serve)"
+	@echo "              with gunicorn and the production settings (bin/serve), with the background worker beside it"
 	@echo "make dev      the same set-up, then Django's auto-reloading development server (DEBUG on)"
 	@echo "make test     run every test: lint, unit, integration on PostgreSQL, browser (Chromium)"
 	@echo "make bench    load benchmark against the signed-in ceiling; writes bench/results/latest.json"
@@ -51,12 +53,12 @@ prepare: setup
 # gunicorn with the production settings on 127.0.0.1, as a small team runs real interviews.
 run: prepare
 	@echo "Serving Intervy with gunicorn on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it; the database keeps running, 'make stop-db' stops it)"
-	@PORT="$(PORT)" PY="$(PY)" bin/serve
+	@PORT="$(PORT)" PY="$(PY)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" bin/serve
 
 # Django's development server: reloads on every code change, shows tracebacks (DEBUG on).
 dev: prepare
 	@echo "Serving Intervy (development server, DEBUG on) on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	@"$(PY)" manage.py runserver "127.0.0.1:$(PORT)"
+	@PY="$(PY)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(WITH_WORKER) "$(PY)" manage.py runserver "127.0.0.1:$(PORT)"
 
 # Debian's Chromium drives the browser tests (Playwright's own download is not reachable).
 chromium:

@@ -41,7 +41,8 @@ def manages_position(user: Any, position: Position) -> bool:
 
 
 def may_schedule_for(user: Any, position: Position) -> bool:
-    """Who schedules a position's sessions: those who manage it, and its coordinators."""
+    """Who schedules, reschedules and cancels a position's sessions: those who manage it,
+    and its coordinators."""
     if manages_position(user, position):
         return True
     return bool(
@@ -326,3 +327,15 @@ def _visible_to(user: Any, scorecards: QuerySet[Scorecard]) -> QuerySet[Scorecar
     if reviewed is not None:
         visible |= reviewed & Q(submitted_at__isnull=False, mine__isnull=True)
     return scorecards.filter(visible)
+
+
+def session_for_scheduler(user: Any, session_id: int) -> InterviewSession:
+    """A session whose schedule the user may change; 404 for anyone else."""
+    session = (
+        InterviewSession.objects.select_related("candidate", "position")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None or not may_schedule_for(user, session.position):
+        raise Http404("No such interview session.")
+    return session

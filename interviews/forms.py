@@ -313,3 +313,47 @@ class TeamMemberForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = interviewer_users()
+
+
+class RescheduleForm(forms.Form):
+    """A new time and/or panel for a scheduled session, and why."""
+
+    scheduled_at = forms.DateTimeField(
+        label="New time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+    )
+    interviewers = InterviewerChoiceField(
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one interviewer.",
+            "invalid_choice": "Choose the panel from the position's hiring team.",
+        },
+    )
+    reason = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why (the panel sees the new time; the audit trail keeps the reason)",
+        error_messages={"required": "Say why you are rescheduling."},
+    )
+
+    def __init__(self, *args: Any, position: Position, panel_ids: list[int], **kwargs: Any) -> None:
+        """The panel is chosen from the position's hiring team, as when scheduling; who
+        already sits on the panel may stay on it though they have left the team."""
+        super().__init__(*args, **kwargs)
+        team = team_panel_users(Position.objects.filter(pk=position.pk))
+        self.fields["interviewers"].queryset = (
+            get_user_model()
+            .objects.filter(Q(pk__in=team.values("pk")) | Q(pk__in=panel_ids))
+            .order_by("username")
+        )
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why it is cancelled (kept in the audit trail)",
+        error_messages={"required": "Say why you are cancelling."},
+    )

@@ -201,6 +201,10 @@ class InterviewSession(models.Model):
     )
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # RFC 5545 SEQUENCE of the session's calendar event: raised by every reschedule,
+    # panel change and cancel, so calendars apply the newest invite (interviews/invites.py).
+    invite_sequence = models.PositiveIntegerField(default=0, db_default=0)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -950,6 +954,9 @@ class AuditAction(models.TextChoices):
     SESSION_STARTED = "session_started", "Session started"
     SESSION_COMPLETED = "session_completed", "Session completed"
     SESSION_CANCELLED = "session_cancelled", "Session cancelled"
+    SESSION_RESCHEDULED = "session_rescheduled", "Session rescheduled"
+    PANELIST_ADDED = "panelist_added", "Panelist added"
+    PANELIST_REMOVED = "panelist_removed", "Panelist removed"
     QUESTION_ADDED = "question_added", "Question added"
     DECISION = "decision", "Decision recorded"
 
@@ -984,6 +991,9 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=24, choices=AuditAction.choices)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
+    # Why, where the person had to say (rescheduling, cancelling). A database default
+    # too, for the inserts that name their columns (the runner's toggles, load data).
+    reason = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["at", "id"]
@@ -1075,3 +1085,85 @@ class Decision(models.Model):
     @property
     def overridden(self) -> bool:
         return bool(self.override_reason)
+
+
+# --- Outgoing messages (reminders, notices, invites) ---------------------------------
+
+
+class DeliveryKind(models.TextChoices):
+    REMINDER = "reminder", "Scorecard reminder"
+    OVERDUE = "overdue", "Overdue scorecards notice"
+    INVITE = "invite", "Calendar invite"
+    CANCEL = "cancel", "Calendar cancellation"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "No longer needed"
+    FAILED = "failed", "Gave up"
+
+
+class DeliveryQuerySet(models.QuerySet["Delivery"]):
+    def due(self, now: datetime) -> DeliveryQuerySet:
+        return self.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+
+
+class Delivery(models.Model):
+    """One message to one person for one event: the outbox the worker sends from.
+
+    `key` names the event ("reminder:<scorecard>:<n>", "overdue:<session>",
+    "invite:<session>:<user>:<sequence>"); its unique constraint is what makes a
+    reminder, notice or invite exist once however often a sweep or a retry asks for it.
+    Sending claims the row (FOR UPDATE SKIP LOCKED) and marks it sent in the same
+    transaction, so a worker that dies mid-send leaves it pending for the next one.
+    """
+
+    key = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=DeliveryKind.choices)
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deliveries")
+    session = models.ForeignKey(
+        InterviewSession, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    scorecard = models.ForeignKey(
+        Scorecard, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    # The calendar SEQUENCE an invite or cancellation carries.
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(
+        max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="delivery_key_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=DeliveryKind.values), name="delivery_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="delivery_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(status=DeliveryStatus.SENT),
+                name="delivery_sent_has_status",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_due_idx",
+                condition=Q(status=DeliveryStatus.PENDING),
+            ),
+            models.Index(fields=["session", "recipient"], name="delivery_session_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status})"

@@ -53,6 +53,22 @@ urlpatterns += [
         name="template_question_minutes",
     ),
     path("sessions/new/", scheduling.session_new, name="session_new"),
+    path(
+        "sessions/<int:session_id>/schedule/",
+        scheduling.session_schedule,
+        name="session_schedule",
+    ),
+    path(
+        "sessions/<int:session_id>/reschedule",
+        scheduling.session_reschedule,
+        name="session_reschedule",
+    ),
+    path("sessions/<int:session_id>/cancel", scheduling.session_cancel, name="session_cancel"),
+    path(
+        "sessions/<int:session_id>/invite.ics",
+        scheduling.session_invite_ics,
+        name="session_invite_ics",
+    ),
 ]
 
 # --- runner (views/runner.py) --------------------------------------------------------

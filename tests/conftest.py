@@ -42,6 +42,7 @@ def make_user(
         username=username,
         password=password_hash(),
         first_name=username.title(),
+        email=f"{username}@example.com",
         is_staff=staff,
         is_superuser=staff if superuser is None else superuser,
     )
@@ -120,3 +121,13 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server on a free local port, stopped after the test (tests/smtp_sink.py)."""
+    from tests.smtp_sink import SmtpSink
+
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()

@@ -146,6 +146,10 @@ BANK_STAFF = staff_page(admin=OK, curator=OK)
 LOOP = {**REVIEW, "outsider": OK, "coordinator": OK}
 # Recording a decision on a loop: its readers who do not manage the position get 403.
 DECIDE = {**LOOP, "panelist": 403, "outsider": 403, "coordinator": 403}
+# Moving or cancelling a session: whoever may schedule for its position (access.
+# may_schedule_for: admins, its hiring manager, its coordinators); anyone else gets 404,
+# the panel included.
+SCHEDULER = every(404, anonymous=LOGIN, coordinator=OK, owner=OK, admin=OK)
 # Pages of a read-only admin (sessions are made by scheduling, axes records by axes):
 # staff get 403, everyone else the admin's sign-in.
 STAFF_READ_ONLY = staff_page(admin=403, curator=403)
@@ -156,6 +160,9 @@ ADMIN_READ_ONLY_PAGES = {
     "admin:axes_accesslog_add",
     "admin:interviews_interviewsession_add",
     "admin:interviews_interviewsession_delete",
+    # django-tasks-db's task results: made by enqueueing, never by hand.
+    "admin:django_tasks_database_dbtaskresult_add",
+    "admin:django_tasks_database_dbtaskresult_delete",
 }
 # Pages of the admin every staff user has: its index, their password, the catalog.
 ADMIN_OWN_PAGES = {
@@ -174,7 +181,8 @@ ADMIN_OPEN = {
 }
 # The admin's unnamed "<model>/<id>/" URLs redirect any staff user to the change page, which
 # asks for the permission itself; and a history page of an object that does not exist
-# (the axes records: there are none) redirects any staff user before asking. A redirect
+# (the axes records and the task results: there are none) redirects any staff user
+# before asking. A redirect
 # shows nothing.
 STAFF_REDIRECTS = staff_page(admin=OK, curator=OK)
 # A page the admin does not have: staff see a 404, everyone else the admin's sign-in.
@@ -202,6 +210,10 @@ RULES: dict[str, dict[str, Any]] = {
     "interviews:template_move_question": TEMPLATE_EDITORS,
     "interviews:template_question_minutes": TEMPLATE_EDITORS,
     "interviews:session_new": SCHEDULERS,
+    "interviews:session_schedule": SCHEDULER,
+    "interviews:session_reschedule": SCHEDULER,
+    "interviews:session_cancel": SCHEDULER,
+    "interviews:session_invite_ics": RUNNER,
     "interviews:runner": RUNNER,
     "interviews:runner_start": RUNNER,
     "interviews:runner_finish": RUNNER,
@@ -285,7 +297,8 @@ def rule_for(name: str) -> dict[str, Any] | None:
     if name in ADMIN_OPEN:
         return ADMIN_OPEN[name]
     if name.startswith(f"{ADMIN_NAMESPACE}:<unnamed>") or (
-        name.startswith(f"{ADMIN_NAMESPACE}:axes_") and name.endswith("_history")
+        name.startswith((f"{ADMIN_NAMESPACE}:axes_", f"{ADMIN_NAMESPACE}:django_tasks_"))
+        and name.endswith("_history")
     ):
         return STAFF_REDIRECTS
     if name in ADMIN_READ_ONLY_PAGES:

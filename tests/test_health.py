@@ -48,3 +48,27 @@ def test_readyz_is_503_when_the_database_is_down():
 def test_health_probes_are_never_cached(client):
     assert "no-cache" in client.get("/readyz")["Cache-Control"]
     assert "no-cache" in client.get("/healthz")["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_readyz_says_how_old_the_oldest_waiting_task_is(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from interviews.tasks import send_deliveries
+
+    empty = client.get("/readyz").json()
+    assert empty["tasks"] == {"waiting": 0, "oldest_waiting_seconds": None}
+    assert empty["outbox"] == {"due": 0, "oldest_due_seconds": None}
+
+    send_deliveries.enqueue()
+    send_deliveries.using(run_after=timezone.now() + timedelta(hours=1)).enqueue()  # not due
+    DBTaskResult.objects.filter(run_after__year=9999).update(
+        enqueued_at=timezone.now() - timedelta(minutes=10)
+    )
+    body = client.get("/readyz").json()
+    assert body["status"] == "ok"  # a stalled worker does not take the web out of service
+    assert body["tasks"]["waiting"] == 1
+    assert 600 <= body["tasks"]["oldest_waiting_seconds"] < 660

@@ -23,7 +23,7 @@ from interviews.models import (
 from interviews.services import submit_scorecard
 from intervy.roles import ADMINS, INTERVIEWERS, is_admin
 from tests.conftest import make_user
-from tests.factories import make_position, make_session, make_template, seat
+from tests.factories import complete_and_score, make_position, make_session, make_template, seat
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,7 @@ def submitted_card(session, interviewer) -> Scorecard:
         )
     card.recommendation, card.summary = Recommendation.YES, "Solid."
     card.save()
+    complete_and_score(session, card)
     return submit_scorecard(scorecard=card, by=interviewer)
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from interviews.access import positions_for_manager
 from interviews.models import InterviewSession, Scorecard, SessionState
+from interviews.pages.overdue import overdue_for
 from intervy.http import HtmxHttpRequest
 from intervy.roles import has_any_role, is_hiring_manager, is_interviewer
 
@@ -27,6 +28,8 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     """
     user = request.user
     context: dict = {"has_role": has_any_role(user)}
+    if has_any_role(user):
+        context["overdue"] = overdue_for(user)
     if is_interviewer(user):
         mine = InterviewSession.objects.for_panelist(user).select_related("candidate", "position")
         context["upcoming"] = mine.upcoming_or_running().order_by("scheduled_at", "id")

@@ -25,7 +25,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from interviews.access import question_for_panelist, session_for_panelist
+from interviews.access import may_schedule_for, question_for_panelist, session_for_panelist
 from interviews.forms_runner import NOT_ASSESSED, AdHocQuestionForm, NotesForm, ScoreForm
 from interviews.models import (
     AlreadyAssessed,
@@ -382,6 +382,8 @@ def _render_runner(
         "notes_base_revision": (
             notes_conflict.revision if notes_conflict else record.notes_revision
         ),
+        "may_schedule": session.state == SessionState.SCHEDULED
+        and may_schedule_for(request.user, session.position),
     }
     return TemplateResponse(request, "interviews/runner.html", context, status=status)
 

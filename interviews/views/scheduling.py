@@ -1,4 +1,4 @@
-"""Scheduling a session (PRODUCT C1): candidate, position, template, panel, time.
+"""Scheduling a session (PRODUCT C1), moving or cancelling it (C12), its invite (C11).
 
 Only a position's hiring manager, its coordinators and admins schedule for it (PRODUCT
 F1), and the panel comes from its hiring team. Without JavaScript the form still works:
@@ -12,15 +12,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from interviews.access import candidates_visible_to, positions_schedulable_by
-from interviews.forms import ScheduleForm
-from interviews.models import Position
+from interviews import invites
+from interviews.access import (
+    candidates_visible_to,
+    positions_schedulable_by,
+    session_for_panelist,
+    session_for_scheduler,
+)
+from interviews.forms import CancelSessionForm, RescheduleForm, ScheduleForm
+from interviews.models import InterviewSession, Position, SessionState, SessionStateError
+from interviews.pages.session_schedule import schedule_page
+from interviews.rescheduling import cancel_session, invite_panel, reschedule_session
 from interviews.services import schedule_session
 from intervy.errors import render_error
 from intervy.http import HtmxHttpRequest
@@ -80,5 +91,103 @@ def session_new(request: HtmxHttpRequest) -> HttpResponse:
             scheduled_at=data["scheduled_at"],
             created_by=user,
         )
+        invite_panel(session=session)
     messages.success(request, f"Scheduled {session.candidate} — {session.template_name}.")
     return redirect("interviews:runner", session.pk)
+
+
+def _schedule_page(
+    request: HtmxHttpRequest,
+    session: InterviewSession,
+    *,
+    reschedule_form: RescheduleForm | None = None,
+    cancel_form: CancelSessionForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> TemplateResponse:
+    page = schedule_page(session)
+    if reschedule_form is None:
+        reschedule_form = RescheduleForm(
+            position=session.position,
+            panel_ids=page.panel_ids,
+            initial={
+                "scheduled_at": timezone.localtime(session.scheduled_at),
+                "interviewers": page.panel_ids,
+            },
+        )
+    context = {
+        "session": session,
+        "panel": page.panel,
+        "history": page.history,
+        "changeable": session.state == SessionState.SCHEDULED,
+        "reschedule_form": reschedule_form,
+        "cancel_form": cancel_form or CancelSessionForm(),
+        "error": error,
+    }
+    return TemplateResponse(request, "interviews/session_schedule.html", context, status=status)
+
+
+@require_GET
+@login_required
+def session_schedule(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+    """The session's time, panel and scheduling history, with reschedule and cancel."""
+    session = session_for_scheduler(request.user, session_id)
+    return _schedule_page(request, session)
+
+
+@require_POST
+@login_required
+def session_reschedule(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+    session = session_for_scheduler(request.user, session_id)
+    form = RescheduleForm(
+        request.POST, position=session.position, panel_ids=schedule_page(session).panel_ids
+    )
+    if not form.is_valid():
+        return _schedule_page(request, session, reschedule_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        reschedule_session(
+            session=session,
+            scheduled_at=data["scheduled_at"],
+            interviewers=data["interviewers"],
+            reason=data["reason"],
+            by=request.user,
+        )
+    except SessionStateError as refusal:
+        return _schedule_page(
+            request, session, reschedule_form=form, error=str(refusal), status=409
+        )
+    except ValidationError as invalid:
+        form.add_error(None, invalid)
+        return _schedule_page(request, session, reschedule_form=form, status=400)
+    messages.success(request, "Rescheduled. The panel gets updated calendar invites.")
+    return redirect("interviews:session_schedule", session.pk)
+
+
+@require_POST
+@login_required
+def session_cancel(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+    session = session_for_scheduler(request.user, session_id)
+    form = CancelSessionForm(request.POST)
+    if not form.is_valid():
+        return _schedule_page(request, session, cancel_form=form, status=400)
+    try:
+        cancel_session(session=session, reason=form.cleaned_data["reason"], by=request.user)
+    except SessionStateError as refusal:
+        return _schedule_page(request, session, cancel_form=form, error=str(refusal), status=409)
+    messages.success(request, "Cancelled. The panel's calendars get a cancellation.")
+    return redirect("interviews:session_schedule", session.pk)
+
+
+@require_GET
+@login_required
+def session_invite_ics(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+    """The session as a calendar file, for its panelists only (404 for anyone else)."""
+    session, _ = session_for_panelist(request.user, session_id)
+    body = invites.calendar_for(
+        session, request.user, method=invites.PUBLISH, sequence=session.invite_sequence
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="interview-{session.pk}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response

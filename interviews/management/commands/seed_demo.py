@@ -140,6 +140,7 @@ class Command(BaseCommand):
                 )
             for ready in READY_TEMPLATES:
                 self.ensure_template(ready, bank, position, users["admin"])
+            ensure_overdue_demo_session(users, position)
         port = os.environ.get("PORT", "8000")
         lines = [
             "",
@@ -161,6 +162,9 @@ class Command(BaseCommand):
         user.is_superuser = staff
         if not user.first_name:
             user.first_name = username.rstrip("2").title()
+        if not user.email:
+            # Reminders and invites need an address; the console backend prints them.
+            user.email = f"{username}@example.com"
         user.set_password(password)
         user.save()
         for name in groups:
@@ -186,3 +190,41 @@ class Command(BaseCommand):
         template.position = position
         template.save(update_fields=["position"])
         return template
+
+
+OVERDUE_DEMO_CANDIDATE = "Grace Overdue (demo)"
+
+
+def ensure_overdue_demo_session(users: dict[str, Any], position: Position) -> None:
+    """A finished interview whose two scorecards were never submitted (PRODUCT C10).
+
+    Completed three days ago, so the worker's first sweep reminds both interviewers
+    and tells the hiring manager they are overdue; the home pages list them. Made once.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from interviews.models import Candidate, InterviewSession
+    from interviews.services import schedule_session, start_session
+
+    if InterviewSession.objects.filter(candidate__full_name=OVERDUE_DEMO_CANDIDATE).exists():
+        return
+    template = InterviewTemplate.objects.filter(name=READY_TEMPLATES[0].name).first()
+    if template is None:
+        return
+    ended = timezone.now() - timedelta(days=3)
+    candidate = Candidate.objects.create(full_name=OVERDUE_DEMO_CANDIDATE)
+    session = schedule_session(
+        candidate=candidate,
+        position=position,
+        template=template,
+        interviewers=[users["interviewer"], users["interviewer2"]],
+        scheduled_at=ended - timedelta(minutes=template.target_minutes),
+        created_by=users["manager"],
+    )
+    session = start_session(session=session, by=users["interviewer"])
+    session = session.finish(by=users["interviewer"])
+    InterviewSession.objects.filter(pk=session.pk).update(
+        started_at=ended - timedelta(minutes=template.target_minutes), completed_at=ended
+    )
