@@ -10,7 +10,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     --auth-local=trust --auth-host=scram-sha-256 >/dev/null
   rm -f "$pwfile"
   echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
-  if [ "$POSTGRES_DB" != "$POSTGRES_USER" ]; then
+  if [ "$POSTGRES_DB" != postgres ]; then
     pg_ctl -D "$PGDATA" -w -o "-c listen_addresses=''" start >/dev/null
     createdb -U "$POSTGRES_USER" "$POSTGRES_DB"
     pg_ctl -D "$PGDATA" -w -m fast stop >/dev/null
