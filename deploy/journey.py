@@ -186,8 +186,9 @@ class Browser:
             request = urllib.request.Request(url, data=payload, method=method)  # noqa: S310
             if payload is not None:
                 request.add_header("Content-Type", content_type)
+                parts = urllib.parse.urlsplit(url)
                 request.add_header("Referer", url)
-                request.add_header("Origin", self.base)
+                request.add_header("Origin", f"{parts.scheme}://{parts.netloc}")
             for key, value in (headers or {}).items():
                 request.add_header(key, value)
             try:
