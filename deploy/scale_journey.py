@@ -115,7 +115,8 @@ def signed_out_everywhere(browser: Browser, a: str, b: str) -> str:
         probe = stale.request("GET", server + "/", headers={"Cookie": f"sessionid={old}"})
         check(
             "/accounts/login/" in probe.url,
-            f"{probe.served_by} still accepts the signed-out cookie ({probe.status} at {probe.url})",
+            f"{probe.served_by} still accepts the signed-out cookie "
+            f"({probe.status} at {probe.url})",
         )
         refused.append(probe.served_by)
     return f"the old cookie is refused by {refused}"
@@ -175,7 +176,9 @@ def upload_pack(base: str, username: str) -> str:
     page = admin.get("/admin/questions/question/upload/")
     check(page.status == 200, f"the upload page answered {page.status}")
     form = page.form("upload")
-    body, content_type = multipart(form.fields, "pack", "scale-pack.yaml", PACK.format(slug=slug, title=title))
+    body, content_type = multipart(
+        form.fields, "pack", "scale-pack.yaml", PACK.format(slug=slug, title=title)
+    )
     preview = admin.request("POST", page.url, body=body, content_type=content_type)
     check("Preview of scale-pack.yaml" in preview.body, "no preview: " + preview.text()[:300])
     check(slug in preview.body, "the preview does not list the new question")
