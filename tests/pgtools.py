@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -61,14 +62,32 @@ def url(host: str, name: str, user: str = "postgres") -> str:
     return f"postgresql://{quote(user)}@/{quote(name)}?host={quote(host)}"
 
 
-def fresh_directory(name: str) -> Path:
-    """An empty directory under .pg/ the server's user owns (it refuses others' data)."""
-    path = BASE_DIR / ".pg" / name
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir(parents=True, mode=0o700)
-    if os.geteuid() == 0:
-        shutil.chown(path, SERVER_USER, SERVER_USER)
-    return path
+@dataclass
+class Cluster:
+    """A server's home under .pg/: its socket and log here, its data in `data/`.
+
+    The socket and the log stay out of the data directory, so a base backup of it does
+    not carry the primary's socket lock along.
+    """
+
+    home: Path
+
+    @property
+    def data(self) -> Path:
+        return self.home / "data"
+
+    @property
+    def socket(self) -> str:
+        return str(self.home)
+
+
+def fresh_cluster(name: str) -> Cluster:
+    """An empty home the server's user owns (PostgreSQL refuses data owned by others)."""
+    cluster = Cluster(BASE_DIR / ".pg" / name)
+    shutil.rmtree(cluster.home, ignore_errors=True)
+    cluster.data.mkdir(parents=True, mode=0o700)
+    chown_tree(cluster.home)
+    return cluster
 
 
 def chown_tree(path: Path) -> None:
@@ -80,26 +99,26 @@ def chown_tree(path: Path) -> None:
     shutil.chown(path, SERVER_USER, SERVER_USER)
 
 
-def start(datadir: Path) -> None:
-    """Start a server on its data directory, on a socket in that directory only."""
+def start(cluster: Cluster) -> None:
+    """Start the cluster's server, listening on its socket only."""
     tool(
         "pg_ctl",
         "--pgdata",
-        str(datadir),
+        str(cluster.data),
         "--wait",
         "--log",
-        str(datadir / "server.log"),
+        str(cluster.home / "server.log"),
         "--options",
-        f"-k {datadir} -c listen_addresses='' -c fsync=off",
+        f"-k {cluster.socket} -c listen_addresses='' -c fsync=off",
         "start",
         as_server=True,
     )
 
 
-def stop(datadir: Path) -> None:
-    if (datadir / "postmaster.pid").exists():
-        tool("pg_ctl", "--pgdata", str(datadir), "-m", "immediate", "stop", as_server=True)
-    shutil.rmtree(datadir, ignore_errors=True)
+def stop(cluster: Cluster) -> None:
+    if (cluster.data / "postmaster.pid").exists():
+        tool("pg_ctl", "--pgdata", str(cluster.data), "-m", "immediate", "stop", as_server=True)
+    shutil.rmtree(cluster.home, ignore_errors=True)
 
 
 def wait_for(condition, what: str, timeout: float = 20) -> None:  # type: ignore[no-untyped-def]
