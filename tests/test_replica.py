@@ -140,12 +140,13 @@ client.force_login(manager)
 csv_url = reverse("interviews:position_export_csv", args=[position.pk])
 json_url = reverse("interviews:position_export_json", args=[position.pk])
 compare_url = reverse("interviews:compare", args=[position.pk])
+position_url = reverse("interviews:position_detail", args=[position.pk])
 compare_query = {"candidate": [first.candidate_id, second.candidate_id]}
 paused = {
     "csv": b"".join(client.get(csv_url).streaming_content).decode(),
     "json": client.get(json_url).json(),
     "compare": client.get(compare_url, compare_query).content.decode(),
-    "position_page": client.get(reverse("interviews:position_detail", args=[position.pk])).content.decode(),
+    "position_page": client.get(position_url).content.decode(),
     "primary_count": Scorecard.objects.submitted().count(),
 }
 with connections["replica"].cursor() as cursor:
