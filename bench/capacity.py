@@ -76,7 +76,6 @@ TEMPLATE = "Backend deep dive — 60 min"
 NOTES_FRACTION = 0.6
 TYPING_PAUSE_S = 3.0
 AUTOSAVE_DEBOUNCE_S = 0.6
-USERS = 20
 WORKERS_PER_SERVER = 2
 
 # --- The model ----------------------------------------------------------------------------
@@ -338,23 +337,19 @@ def prepare(env: dict[str, str], database_url: str) -> None:
     run_step(
         "migrate", [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], timeout=300, env=env
     )
-    run_step(
-        "load the seed bank",
-        [PYTHON, "manage.py", "load_questions", "seeds/"],
-        timeout=120,
-        env=env,
-    )
-    run_step(
-        "demo users and ready templates", [PYTHON, "manage.py", "seed_demo"], timeout=120, env=env
-    )
+    seeds = [PYTHON, "manage.py", "load_questions", "seeds/"]
+    run_step("load the seed bank", seeds, timeout=120, env=env, capture=True)
+    # seed_demo prints the demo users' password; nothing here signs in as them.
+    demo = [PYTHON, "manage.py", "seed_demo"]
+    run_step("demo users and ready templates", demo, timeout=120, env=env, capture=True)
 
 
-def make_sessions(env: dict[str, str], per_user: int, password: str) -> dict[str, Any]:
+def make_sessions(env: dict[str, str], users: int, per_user: int, password: str) -> dict[str, Any]:
     """The interviewers (made once) and `per_user` new scheduled interviews for each."""
     code = "import django\ndjango.setup()\n" + f"TEMPLATE = {TEMPLATE!r}\n" + SETUP
     out = run_step(
-        f"schedule {USERS * per_user} interviews",
-        [PYTHON, "-c", code, str(USERS), str(per_user), password],
+        f"schedule {users * per_user} interviews",
+        [PYTHON, "-c", code, str(users), str(per_user), password],
         timeout=900,
         env=env,
         capture=True,
@@ -486,6 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", type=int, default=None, help="simulated interviewers at first")
     parser.add_argument("--max-interviewers", type=int, default=400)
     parser.add_argument("--bisect", type=int, default=None, help="bisection steps after a fail")
+    parser.add_argument("--users", type=int, default=None, help="interviewer accounts to use")
     parser.add_argument("--output", type=Path, default=RESULTS / "capacity.json")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -494,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     args.warmup = args.warmup or (3.0 if quick else 10.0)
     args.start = args.start or (1 if quick else 4)
     args.bisect = args.bisect if args.bisect is not None else (1 if quick else 3)
+    args.users = args.users or (4 if quick else 20)
     if quick:
         args.max_interviewers = min(args.max_interviewers, 8)
 
@@ -508,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
     password = secrets.token_urlsafe(12)
     # Enough interviews for every level of both searches (each simulated interviewer runs
     # `seconds × speed / 3600` interviews per level, plus the one it starts inside).
-    plan = make_sessions(env, 1, password)
+    plan = make_sessions(env, args.users, 1, password)
     timeline = interview_timeline([tuple(q) for q in plan["questions"]])
     model = per_interview(timeline)
     say(
@@ -543,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
             rate = model["requests_per_second"]
 
             def schedule(per_user: int) -> dict[str, list[int]]:
-                return make_sessions(env, per_user, password)["sessions"]
+                return make_sessions(env, args.users, per_user, password)["sessions"]
 
             results["one_server"] = search(
                 "one server", [port], identities, schedule, args, timeline, rate
@@ -555,7 +552,11 @@ def main(argv: list[str] | None = None) -> int:
                 results["two_servers"] = search(
                     "two servers via HAProxy", [proxy], identities, schedule, args, timeline, rate
                 )
-        results["machine"] = machine(postgres_version(database_url), WORKERS_PER_SERVER, "")
+        results["machine"] = {
+            **machine(postgres_version(database_url), WORKERS_PER_SERVER, "true"),
+            "load_generator": "bench/capacity.py (asyncio, raw sockets)",
+            "load_average_at_end": os.getloadavg(),
+        }
         results["total_seconds"] = round(time.monotonic() - started, 1)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
