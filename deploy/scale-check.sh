@@ -72,6 +72,53 @@ export DATABASE_URL="$SCALE_URL"
 "$PY" manage.py seed_demo >/dev/null
 "$PY" manage.py collectstatic --no-input -v 0
 
+# Optional: the app servers reach PostgreSQL through PgBouncer in transaction mode (the
+# migrations above went to PostgreSQL directly). Prepared statements are then off: this
+# PgBouncer (Debian's) cannot keep them across the server connections it hands out.
+if [ "${PGBOUNCER:-0}" = 1 ]; then
+  if ! command -v pgbouncer >/dev/null; then
+    step "installing PgBouncer (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null
+  fi
+  BOUNCER="$(free_port)"
+  socket_or_host="$("$PY" - "$WORK/pgbouncer.ini" "$BOUNCER" <<'PYEOF'
+import os, sys
+from urllib.parse import parse_qs, unquote, urlparse
+path, port = sys.argv[1:]
+url = urlparse(os.environ["DATABASE_URL"])
+host = parse_qs(url.query).get("host", [url.hostname or "127.0.0.1"])[0]
+target = f"host={host} port={url.port or 5432} user={unquote(url.username or 'postgres')}"
+if url.password:
+    target += f" password={unquote(url.password)}"
+name = unquote(url.path.lstrip("/"))
+with open(path, "w") as ini:
+    ini.write(
+        f"[databases]\n{name} = {target} dbname={name}\n"
+        f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
+        "auth_type = any\npool_mode = transaction\nmax_client_conn = 200\n"
+        "default_pool_size = 8\nignore_startup_parameters = extra_float_digits,options\n"
+    )
+print(host)
+PYEOF
+)"
+  chmod 755 "$WORK"; chmod 644 "$WORK/pgbouncer.ini"
+  # PgBouncer refuses to run as root: as root, run it as the user who owns the server's
+  # socket directory (the project-local server's own user), else as nobody.
+  as_user=()
+  if [ "$(id -u)" = 0 ]; then
+    owner=nobody
+    case "$socket_or_host" in /*) owner="$(stat -c %U "$socket_or_host")" ;; esac
+    as_user=(-u "$owner")
+  fi
+  pgbouncer "${as_user[@]}" "$WORK/pgbouncer.ini" >"$WORK/pgbouncer.log" 2>&1 &
+  pids+=($!)
+  sleep 1
+  kill -0 "${pids[-1]}" 2>/dev/null || { cat "$WORK/pgbouncer.log" >&2; exit 1; }
+  export DATABASE_URL="postgresql://postgres@127.0.0.1:$BOUNCER/$DB_NAME"
+  export DB_PREPARED_STATEMENTS=0 PG_RANDOM_PAGE_COST=
+  step "PgBouncer (transaction mode) on 127.0.0.1:$BOUNCER; DB_PREPARED_STATEMENTS=0"
+fi
+
 for server in a b; do
   port=PORT_${server^^}
   step "app server $server: gunicorn on 127.0.0.1:${!port}"

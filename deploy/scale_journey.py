@@ -183,10 +183,11 @@ def upload_pack(base: str, username: str) -> str:
     check("Preview of scale-pack.yaml" in preview.body, "no preview: " + preview.text()[:300])
     check(slug in preview.body, "the preview does not list the new question")
     applied = admin.submit(preview, preview.form("upload"))
+    said = re.findall(r'<li class="(?:error|warning|success|info)">(.*?)</li>', applied.body)
     check(
         "Loaded scale-pack.yaml" in applied.body,
-        f"applying at {admin.served[-2]} (previewed at {preview.served_by}) did not load it: "
-        + applied.text()[:300],
+        f"applying at {admin.served[-2]} (previewed at {preview.served_by}) did not load it; "
+        f"the admin said: {said or applied.text()[:300]}",
     )
     listing = admin.get("/questions/?q=" + slug.replace("-", "+"))
     check(title in listing.body, f"the bank at {listing.served_by} does not list {title}")
