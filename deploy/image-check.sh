@@ -24,9 +24,15 @@ export CONTAINERS_CONF="$STATE_DIR/compose-containers.conf"
 
 step "building the app image"
 build_image
-step "building the PostgreSQL image for the check ($POSTGRES_IMAGE)"
-podman_ build --quiet --build-arg BASE_IMAGE="${BASE_IMAGE:-localhost/debian:trixie}" \
-  -t "$POSTGRES_IMAGE" "$DEPLOY_DIR/postgres" >/dev/null
+# PostgreSQL: a local image of Debian's postgresql-17 (no registry here), or, given
+# POSTGRES_IMAGE=postgres:17 where a registry is reachable, the official one.
+case "$POSTGRES_IMAGE" in
+  localhost/*)
+    step "building the PostgreSQL image for the check ($POSTGRES_IMAGE)"
+    podman_ build --quiet --build-arg BASE_IMAGE="${BASE_IMAGE:-localhost/debian:trixie}" \
+      -t "$POSTGRES_IMAGE" "$DEPLOY_DIR/postgres" >/dev/null
+    ;;
+esac
 
 PROJECT="intervy-check-$$"
 ENV_FILE="$STATE_DIR/$PROJECT.env"

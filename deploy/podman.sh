@@ -29,7 +29,12 @@ build_image() {
   local base="${BASE_IMAGE:-localhost/debian:trixie}"
   if [ "$base" = "localhost/debian:trixie" ]; then "$DEPLOY_DIR/base-image.sh"; fi
   echo "Building $IMAGE on $base"
-  podman_ build --quiet --format docker --volume "$HOST_CA:/run/host-ca.crt:ro" --build-arg PIP_CERT=/run/host-ca.crt \
-    --build-arg BASE_IMAGE="$base" -t "$IMAGE" -f "$PROJECT_DIR/Dockerfile" "$PROJECT_DIR" >/dev/null
+  # The host's CA bundle, for pip behind a TLS-intercepting proxy, when there is one.
+  local ca=()
+  if [ -f "$HOST_CA" ]; then
+    ca=(--volume "$HOST_CA:/run/host-ca.crt:ro" --build-arg PIP_CERT=/run/host-ca.crt)
+  fi
+  podman_ build --quiet --format docker "${ca[@]}" --build-arg BASE_IMAGE="$base" \
+    -t "$IMAGE" -f "$PROJECT_DIR/Dockerfile" "$PROJECT_DIR" >/dev/null
   echo "Built $IMAGE: $(podman_ image inspect --format '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}')"
 }
