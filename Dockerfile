@@ -35,8 +35,11 @@ WORKDIR /app
 
 # Dependencies first, so a code change does not reinstall them. Only the runtime ones:
 # no dev extras (tests, linters, browsers) and no `local` extra (embedded PostgreSQL).
-COPY pyproject.toml README.md ./
-RUN pip install --quiet . && pip uninstall --yes --quiet pip && rm -rf build ./*.egg-info
+# (The project's metadata names README.md; an empty one stands in, so editing the README
+# does not reinstall the dependencies. The real one comes with the code below.)
+COPY pyproject.toml ./
+RUN touch README.md && pip install --quiet . && pip uninstall --yes --quiet pip \
+    && rm -rf build ./*.egg-info README.md
 
 COPY . .
 
