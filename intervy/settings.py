@@ -137,13 +137,12 @@ def database_from_url(url: str) -> dict[str, str]:
     }
 
 
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if DATABASE_URL:
-    _connection = database_from_url(DATABASE_URL)
-else:
-    from intervy import localdb
-
-    _connection = localdb.ensure_running()
+# Settings only read the environment: importing them starts nothing. Unset, the URL is
+# libpq's defaults (the server on this machine's standard socket, database "intervy");
+# `make run`, `make test` and `make bench` start the project-local PostgreSQL
+# (intervy/localdb.py) and pass its URL here.
+DATABASE_URL = os.environ.get("DATABASE_URL", "") or "postgresql:///intervy"
+_connection = database_from_url(DATABASE_URL)
 
 DATABASES = {
     "default": {
@@ -181,6 +180,17 @@ DATABASES = {
         "TEST": {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_intervy")},
     }
 }
+# A read replica (a streaming standby of the primary): with DATABASE_REPLICA_URL set, the
+# reporting reads (exports, the comparison; see intervy/dbrouter.py) go to it, everything
+# else to the primary. In tests it mirrors the default database.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **database_from_url(DATABASE_REPLICA_URL),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["intervy.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------

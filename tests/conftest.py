@@ -16,12 +16,17 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from intervy.roles import CURATORS, HIRING_MANAGERS, INTERVIEWERS
+from tests.localdb import use_local_database
 
 PASSWORD = "correct-horse-battery-staple"
 
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety
 # check would otherwise refuse the ORM calls our browser tests make for set-up.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    use_local_database()
 
 
 @functools.cache

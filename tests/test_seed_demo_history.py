@@ -160,4 +160,4 @@ def test_only_make_run_loads_it_never_a_production_deployment():
     makefile = (root / "Makefile").read_text(encoding="utf-8")
     assert "\nrun: prepare" in makefile and "\ndev: prepare" in makefile
     prepare = makefile.split("\nprepare:")[1].split("\n\n")[0]
-    assert prepare.index("manage.py seed_demo\n") < prepare.index("manage.py seed_demo_history")
+    assert prepare.index("manage.py seed_demo ") < prepare.index("manage.py seed_demo_history")

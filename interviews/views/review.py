@@ -39,6 +39,7 @@ from interviews.models import (
 )
 from interviews.pages.position_team import team_panel
 from interviews.views.scorecards import Row, Sheet, build_sheets
+from intervy.dbrouter import reporting_reads
 from intervy.http import HtmxHttpRequest, private_no_store
 from intervy.roles import hiring_manager_required, role_required
 
@@ -354,9 +355,10 @@ def compare(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
     if not form.is_valid():
         return TemplateResponse(request, "interviews/compare.html", context, status=400)
     names = dict(candidates)
-    compared, categories = compare_candidates(
-        request.user, position, form.cleaned_data["candidate"], names
-    )
+    with reporting_reads():
+        compared, categories = compare_candidates(
+            request.user, position, form.cleaned_data["candidate"], names
+        )
     rows = []
     for slug, name in categories:
         rows.append((name, [one.categories.get(slug) for one in compared]))
