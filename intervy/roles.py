@@ -1,6 +1,8 @@
 """Who may do what. Deny by default: a signed-in user with no role sees nothing.
 
-Roles are Django groups ("Interviewers", "Hiring managers"); admins are staff users.
+Roles are Django groups ("Interviewers", "Hiring managers", "Admins", "Curators"). An admin
+is an active superuser or a member of "Admins"; `is_staff` alone (a curator's, who edits the
+question bank in the Django admin) makes no one an admin.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from django.urls import reverse
 
 INTERVIEWERS = "Interviewers"
 HIRING_MANAGERS = "Hiring managers"
+ADMINS = "Admins"
+CURATORS = "Curators"
 
 
 def group_names(user: Any) -> frozenset[str]:
@@ -31,7 +35,9 @@ def group_names(user: Any) -> frozenset[str]:
 
 
 def is_admin(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return bool(user.is_superuser or ADMINS in group_names(user))
 
 
 def is_interviewer(user: Any) -> bool:
