@@ -66,6 +66,7 @@ ADMIN_READ_ONLY_PAGES = {
     "admin:axes_accesslog_add",
     "admin:interviews_interviewsession_add",
     "admin:interviews_interviewsession_delete",
+    "admin:sso_identity_add",  # identities are made by signing in
 }
 # Signing in to and out of the admin is open to everyone, like the app's own.
 ADMIN_OPEN = {"admin:login": EVERYONE, "admin:logout": rule(OK, OK, OK, OK, OK, OK, LOGIN)}
@@ -76,6 +77,10 @@ METRICS = rule(404, 404, 404, 404, 404, 404, OK)
 RULES: dict[str, dict[str, Any]] = {
     "login": EVERYONE,
     "logout": rule(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    # Single sign-on (on for the matrix, see `single_sign_on_configured`): starting it sends
+    # anyone to the provider; the callback with no sign-in in progress is a 400 page.
+    "sso:authenticate": EVERYONE,
+    "sso:callback": EVERYONE,
     "healthz": EVERYONE,
     "readyz": EVERYONE,
     "metrics": METRICS,
@@ -188,6 +193,25 @@ def test_every_rule_names_a_real_url():
 
 
 # --- the world every row runs against -----------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def single_sign_on_configured(settings):
+    """SSO on, with explicit endpoints so no provider is asked: its URLs answer as deployed.
+
+    (With SSO off they answer 404 to everyone: tests/test_sso_configuration.py.)
+    """
+    idp = "https://idp.example.test"
+    settings.OIDC_ENABLED = True
+    settings.OIDC_ISSUER = idp
+    settings.OIDC_RP_CLIENT_ID = "intervy"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{idp}/authorize"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{idp}/token"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{idp}/jwks"
+    settings.AUTHENTICATION_BACKENDS = [
+        *settings.AUTHENTICATION_BACKENDS,
+        "sso.backend.OidcBackend",
+    ]
 
 
 @pytest.fixture
