@@ -228,6 +228,14 @@ OIDC_STORE_ID_TOKEN = True
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
 OIDC_OP_LOGOUT_URL_METHOD = "sso.views.provider_logout_url"
 
+OIDC_FORM_ACTION_ORIGINS = sorted(
+    {
+        f"{urlparse(url).scheme}://{urlparse(url).netloc}"
+        for url in (OIDC_ISSUER, OIDC_OP_LOGOUT_ENDPOINT)
+        if OIDC_ENABLED and url
+    }
+)
+
 AUTHENTICATION_BACKENDS = [
     "intervy.throttle.LoginThrottleBackend",
     *(["intervy.auth.RoleAwareModelBackend"] if OIDC_LOCAL_LOGIN else []),
@@ -284,7 +292,9 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # Signing out posts here and is redirected to the provider's end_session_endpoint, and a
+    # browser holds a form's redirects to form-action too.
+    "form-action": [CSP.SELF, *OIDC_FORM_ACTION_ORIGINS],
     "frame-ancestors": [CSP.NONE],
 }
 

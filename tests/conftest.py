@@ -150,6 +150,10 @@ def sso_settings_for(settings, provider, **overrides) -> None:
         *(["intervy.auth.RoleAwareModelBackend"] if values["OIDC_LOCAL_LOGIN"] else []),
         "sso.backend.OidcBackend",
     ]
+    settings.SECURE_CSP = {
+        **settings.SECURE_CSP,
+        "form-action": [*settings.SECURE_CSP["form-action"], provider.issuer],
+    }
 
 
 @pytest.fixture

@@ -77,7 +77,11 @@ def new_signing_key() -> rsa.RSAPrivateKey:
 
 
 def private_jwk(key: rsa.RSAPrivateKey, kid: str = KEY_ID) -> dict[str, Any]:
-    return {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key)), "kid": kid, "use": "sig"}
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key))
+    # PyJWT marks a private key "sign" only; the provider also verifies with it (the
+    # id_token_hint of a sign-out), so it gets a plain signing key.
+    jwk.pop("key_ops", None)
+    return {**jwk, "kid": kid, "use": "sig"}
 
 
 def ensure_installed() -> None:

@@ -23,7 +23,8 @@ SETTINGS_AS_JSON = (
     "from django.conf import settings as s\nimport json\n"
     "print(json.dumps({'enabled': s.OIDC_ENABLED, 'backends': s.AUTHENTICATION_BACKENDS,"
     " 'local': s.OIDC_LOCAL_LOGIN, 'issuer': s.OIDC_ISSUER, 'create': s.OIDC_CREATE_USER,"
-    " 'name': s.OIDC_PROVIDER_NAME, 'roles': s.OIDC_ROLE_MAP}))"
+    " 'name': s.OIDC_PROVIDER_NAME, 'roles': s.OIDC_ROLE_MAP,"
+    " 'form_action': s.SECURE_CSP['form-action']}))"
 )
 
 
@@ -44,6 +45,7 @@ def test_without_oidc_variables_the_backends_are_the_local_ones():
     assert values["enabled"] is False
     assert values["backends"] == LOCAL_BACKENDS
     assert values["local"] is True
+    assert values["form_action"] == ["'self'"]
 
 
 def test_the_oidc_variables_turn_single_sign_on_on():
@@ -67,6 +69,8 @@ def test_the_oidc_variables_turn_single_sign_on_on():
         "create": False,
         "name": "Acme SSO",
         "roles": "intervy-admins=admin",
+        # Signing out is a form whose redirect goes to the provider.
+        "form_action": ["'self'", "https://sso.example.com"],
     }
 
 

@@ -7,6 +7,7 @@ client, so each test reads what the person would see on Intervy's pages.
 from __future__ import annotations
 
 import pytest
+import requests
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
@@ -200,6 +201,11 @@ def test_signing_out_ends_the_provider_session_too(client, settings, oidc_provid
     assert params["post_logout_redirect_uri"] == "http://testserver/accounts/login/"
     assert "_auth_user_id" not in client.session
     assert client.get(reverse("interviews:home"))["Location"].startswith(reverse("login"))
+    # The provider accepts the hint and the return address: its page goes on to end the
+    # session (the browser test signs out there with the provider's cookie).
+    confirm = requests.get(end_session, timeout=10)
+    assert confirm.status_code == 200 and "Test IdP error" not in confirm.text
+    assert "/session/end/confirm" in confirm.text
 
 
 def test_a_local_account_signs_out_to_the_sign_in_page(client, sso_on, interviewer):

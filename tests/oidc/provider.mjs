@@ -88,9 +88,10 @@ server.listen(0, '127.0.0.1', () => {
         },
       },
     },
-    async renderError(ctx, out) {
+    async renderError(ctx, out, error) {
       ctx.type = 'html';
-      ctx.body = page('Test IdP error', `<pre>${escape(JSON.stringify(out, null, 2))}</pre>`);
+      const cause = error?.cause ? `<p>Cause: ${escape(error.cause.message || error.cause)}</p>` : '';
+      ctx.body = page('Test IdP error', `<pre>${escape(JSON.stringify(out, null, 2))}</pre>${cause}`);
     },
   });
   const oidc = provider.callback();
