@@ -195,7 +195,8 @@ LOGOUT_REDIRECT_URL = "login"
 # endpoints are discovered from OIDC_ISSUER on the first sign-in (sso/provider.py).
 OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
 OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
-OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+# Exactly as the provider writes it in its tokens' iss claim (Authentik's ends with a slash).
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip()
 if OIDC_ENABLED and not OIDC_ISSUER:
     raise ImproperlyConfigured(
         "OIDC_RP_CLIENT_ID is set but OIDC_ISSUER is not: set it to the provider's issuer URL "

@@ -55,7 +55,7 @@ def _discovery_document(config: SsoConfig) -> dict:
     if not isinstance(document, dict):
         raise ProviderUnavailable(f"discovery at {config.discovery_url} is not a JSON object")
     # OpenID Connect Discovery 1.0, section 4.3: the issuer must be exactly the one asked for.
-    if str(document.get("issuer", "")).rstrip("/") != config.issuer:
+    if document.get("issuer") != config.issuer:
         raise ProviderUnavailable(
             f"discovery at {config.discovery_url} names issuer {document.get('issuer')!r}, "
             f"not OIDC_ISSUER {config.issuer!r}"

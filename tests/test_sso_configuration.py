@@ -65,7 +65,7 @@ def test_the_oidc_variables_turn_single_sign_on_on():
         "enabled": True,
         "backends": ["intervy.throttle.LoginThrottleBackend", "sso.backend.OidcBackend"],
         "local": False,
-        "issuer": "https://sso.example.com/realms/acme",
+        "issuer": "https://sso.example.com/realms/acme/",
         "create": False,
         "name": "Acme SSO",
         "roles": "intervy-admins=admin",

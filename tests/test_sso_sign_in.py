@@ -231,3 +231,22 @@ def test_with_the_password_form_off_only_the_provider_signs_in(
     # Not even another password form (the admin's) accepts it.
     assert not client.login(username="interviewer", password=PASSWORD)
     assert sign_in(client, "ada")["Location"] == reverse("interviews:home")
+
+
+def test_an_unreachable_provider_is_a_page_not_an_error(client, settings, oidc_provider):
+    sso_settings_for(settings, oidc_provider, OIDC_ISSUER="http://127.0.0.1:9")
+    response = client.get(reverse("sso:authenticate"))
+    assert response.status_code == 502
+    assert "The identity provider could not be reached" in response.content.decode()
+
+
+def test_discovery_naming_another_issuer_is_not_trusted(client, settings, oidc_provider):
+    sso_settings_for(
+        settings,
+        oidc_provider,
+        OIDC_ISSUER="https://idp.example.net",
+        OIDC_DISCOVERY_URL=f"{oidc_provider.issuer}/.well-known/openid-configuration",
+    )
+    response = client.get(reverse("sso:authenticate"))
+    assert response.status_code == 502
+    assert "Location" not in response
