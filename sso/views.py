@@ -177,6 +177,10 @@ class CallbackView(OIDCAuthenticationCallbackView):
         if sso_config() is None:
             raise Http404("Single sign-on is not configured.")
         if request.GET.get("error"):
+            # Anyone can send a link with an error_description: it is shown only as the
+            # answer to a sign-in this browser started.
+            if request.GET.get("state") not in request.session.get("oidc_states", {}):
+                return refusal_page(request, "state")
             # The library forgets the state and signs out; then login_failure answers.
             self.failure_reason = "provider_error"
             self.failure_detail = request.GET.get("error_description") or request.GET["error"]

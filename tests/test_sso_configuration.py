@@ -74,6 +74,19 @@ def test_the_oidc_variables_turn_single_sign_on_on():
     }
 
 
+def test_check_deploy_is_clean_with_single_sign_on_on():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env_without_oidc(
+            OIDC_RP_CLIENT_ID="intervy",
+            OIDC_ISSUER="https://sso.example.com/realms/acme",
+            OIDC_ROLE_MAP="intervy-admins=admin",
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
 def test_turning_the_password_form_off_needs_single_sign_on_on():
     values = run_json(SETTINGS_AS_JSON, env_without_oidc(OIDC_LOCAL_LOGIN="0"))
     assert values["local"] is True and values["backends"] == LOCAL_BACKENDS

@@ -187,6 +187,30 @@ def test_a_provider_error_is_shown(client, sso_on):
     assert state not in client.session.get("oidc_states", {})
 
 
+def test_an_error_link_not_answering_a_sign_in_shows_no_text_of_its_own(client, sso_on):
+    response = client.get(
+        reverse("sso:callback"), {"error": "x", "error_description": "Call 555-0100 now"}
+    )
+    assert response.status_code == 400
+    assert "555-0100" not in response.content.decode()
+    assert "does not belong to a sign-in started in this browser" in response.content.decode()
+
+
+def test_explicit_endpoints_need_no_discovery(client, settings, oidc_provider):
+    discovered = oidc_provider.discovery
+    sso_settings_for(
+        settings,
+        oidc_provider,
+        OIDC_DISCOVERY_URL="http://127.0.0.1:9/nothing-here",
+        OIDC_OP_AUTHORIZATION_ENDPOINT=discovered["authorization_endpoint"],
+        OIDC_OP_TOKEN_ENDPOINT=discovered["token_endpoint"],
+        OIDC_OP_JWKS_ENDPOINT=discovered["jwks_uri"],
+        OIDC_OP_USER_ENDPOINT=discovered["userinfo_endpoint"],
+    )
+    assert sign_in(client, "ada")["Location"] == reverse("interviews:home")
+    assert User.objects.get(username="ada").groups.filter(name=INTERVIEWERS).exists()
+
+
 @pytest.mark.parametrize("local_login", [True, False])
 def test_signing_out_ends_the_provider_session_too(client, settings, oidc_provider, local_login):
     sso_settings_for(settings, oidc_provider, OIDC_LOCAL_LOGIN=local_login)
