@@ -36,7 +36,11 @@ class OidcBackend(RoleAwareGetUserMixin, OIDCAuthenticationBackend):
         self.config: SsoConfig | None = None
 
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
-        if request is None or not request.GET.get("code") or not request.GET.get("state"):
+        # Only the callback view asks with a PKCE verifier: a password sign-in whose URL
+        # happens to carry ?code=…&state=… is not a code exchange.
+        if "code_verifier" not in kwargs or request is None:
+            return None
+        if not request.GET.get("code") or not request.GET.get("state"):
             return None
         config = sso_config()
         if config is None:

@@ -96,6 +96,11 @@ REFUSALS: dict[str, tuple[int, str]] = {
     ),
     "inactive": (403, "Your Intervy account is deactivated. Ask an Intervy admin."),
     "not_signed_in": (403, "The sign-in did not complete. Try again."),
+    "token_refused": (
+        400,
+        "The identity provider would not complete the sign-in (its one-time code may have "
+        "expired or been used already). Start again from the sign-in page.",
+    ),
     "unreachable": (
         502,
         "The identity provider could not be reached. Try again in a moment, or ask your "
@@ -194,6 +199,10 @@ class CallbackView(OIDCAuthenticationCallbackView):
             return super().get(request)
         except SignInRefused as refusal:
             return refusal_page(request, refusal.reason, refusal.detail)
+        except requests.HTTPError as error:
+            if error.response is not None and 400 <= error.response.status_code < 500:
+                return refusal_page(request, "token_refused", str(error))
+            return refusal_page(request, "unreachable", str(error))
         except (ProviderUnavailable, requests.RequestException) as error:
             return refusal_page(request, "unreachable", str(error))
 

@@ -274,3 +274,23 @@ def test_discovery_naming_another_issuer_is_not_trusted(client, settings, oidc_p
     response = client.get(reverse("sso:authenticate"))
     assert response.status_code == 502
     assert "Location" not in response
+
+
+def test_a_code_the_provider_did_not_issue_is_refused_by_it_and_explained(client, sso_on):
+    callback = sign_in_at_provider(start(client), login="ada", password=ACCOUNTS["ada"]["password"])
+    params = query_of(callback)
+    response = client.get(reverse("sso:callback"), {**params, "code": "not-a-real-code"})
+    assert response.status_code == 400
+    assert "would not complete the sign-in" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_a_password_sign_in_on_an_address_with_a_code_stays_a_password_sign_in(
+    client, sso_on, interviewer
+):
+    from tests.conftest import PASSWORD
+
+    response = client.post(
+        reverse("login") + "?code=c&state=s", {"username": "interviewer", "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("interviews:home")
