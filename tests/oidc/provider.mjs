@@ -139,3 +139,13 @@ server.listen(0, '127.0.0.1', () => {
 });
 
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(0));
+
+// If the test run that started it dies without stopping it, it stops by itself.
+const parent = process.ppid;
+setInterval(() => {
+  try {
+    process.kill(parent, 0);
+  } catch {
+    process.exit(0);
+  }
+}, 1000).unref();
