@@ -4,7 +4,10 @@ from django.views.decorators.cache import never_cache
 from mozilla_django_oidc.views import OIDCLogoutView
 
 from intervy import health, metrics
-from sso.views import SignInView
+from sso.views import SignInView, admin_sign_in
+
+# With password sign-in turned off, the admin's sign-in sends people to Intervy's.
+admin.site.login = admin_sign_in(admin.site.login)
 
 urlpatterns = [
     path("accounts/login/", SignInView.as_view(), name="login"),

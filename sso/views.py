@@ -8,12 +8,15 @@ failed sign-in would be a bare redirect or a 400: here it is a page that says wh
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
-from django.contrib.auth.views import LoginView
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import LoginView, redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.template.response import TemplateResponse
@@ -150,6 +153,24 @@ class SignInView(LoginView):
             )
             return self.render_to_response(context, status=403)
         return super().post(request, *args, **kwargs)
+
+
+def admin_sign_in(admin_login: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The Django admin's sign-in, sending people to Intervy's while passwords are off.
+
+    Its own page is a password form; with OIDC_LOCAL_LOGIN=0 that would be a dead end.
+    Someone already signed in still gets the admin's page (it says they lack access),
+    since sending them to the sign-in page would bounce them straight back.
+    """
+
+    @wraps(admin_login)
+    def login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        if not local_login_enabled() and not request.user.is_authenticated:
+            next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+            return redirect_to_login(next_url, login_url=reverse("login"))
+        return admin_login(request, extra_context)
+
+    return login
 
 
 class AuthenticateView(OIDCAuthenticationRequestView):

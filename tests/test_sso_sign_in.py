@@ -294,3 +294,23 @@ def test_a_password_sign_in_on_an_address_with_a_code_stays_a_password_sign_in(
         reverse("login") + "?code=c&state=s", {"username": "interviewer", "password": PASSWORD}
     )
     assert response.status_code == 302 and response["Location"] == reverse("interviews:home")
+
+
+def test_with_passwords_off_the_admin_sends_people_to_the_sign_in_page(
+    client, settings, oidc_provider, stranger
+):
+    sso_settings_for(settings, oidc_provider, OIDC_LOCAL_LOGIN=False)
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("login") + "?next=/admin/"
+    assert "Sign in with Test IdP" in response.content.decode()
+    # Signed in without staff rights: the admin's own page says so, no bouncing back.
+    client.force_login(stranger)
+    page = client.get(reverse("admin:login") + "?next=/admin/")
+    assert page.status_code == 200 and "not authorized to access this page" in (
+        page.content.decode()
+    )
+
+
+def test_with_passwords_on_the_admin_keeps_its_own_sign_in(client, sso_on):
+    page = client.get(reverse("admin:login"))
+    assert page.status_code == 200 and 'name="password"' in page.content.decode()
