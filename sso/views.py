@@ -200,8 +200,13 @@ class CallbackView(OIDCAuthenticationCallbackView):
     failure_detail = ""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if sso_config() is None:
+        config = sso_config()
+        if config is None:
             raise Http404("Single sign-on is not configured.")
+        # RFC 9207: a provider that names itself in the answer must be the configured one
+        # (an answer from another provider, mixed up with ours, is not redeemed here).
+        if "iss" in request.GET and request.GET["iss"] != config.issuer:
+            return refusal_page(request, "issuer", request.GET["iss"])
         if request.GET.get("error"):
             # Anyone can send a link with an error_description: it is shown only as the
             # answer to a sign-in this browser started.

@@ -314,3 +314,13 @@ def test_with_passwords_off_the_admin_sends_people_to_the_sign_in_page(
 def test_with_passwords_on_the_admin_keeps_its_own_sign_in(client, sso_on):
     page = client.get(reverse("admin:login"))
     assert page.status_code == 200 and 'name="password"' in page.content.decode()
+
+
+def test_an_answer_naming_another_provider_is_not_redeemed(client, sso_on):
+    callback = sign_in_at_provider(start(client), login="ada", password=ACCOUNTS["ada"]["password"])
+    params = query_of(callback)
+    assert params["iss"] == sso_on.issuer  # the provider names itself (RFC 9207)
+    response = client.get(reverse("sso:callback"), {**params, "iss": "https://idp.example.net"})
+    assert response.status_code == 400
+    assert "issued by another identity provider" in response.content.decode()
+    assert not User.objects.exists()
