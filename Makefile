@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # `make run` serves with the background worker beside it (started and stopped together).
 WITH_WORKER := bin/with-worker
 
-.PHONY: help run dev prepare test lint bench bench-capacity image image-check scale-check stop-db db setup chromium clean
+.PHONY: help run dev prepare test lint bench bench-capacity image image-check scale-check stop-db db setup chromium oidc-provider clean
 
 help:
 	@echo "make run      set everything up (venv, local PostgreSQL, migrations, seed pack, demo users and their history) and serve on 127.0.0.1:$(PORT)"
@@ -83,11 +83,30 @@ chromium:
 	  fi; \
 	fi
 
+# The OpenID provider the single sign-on tests sign in through (npm's oidc-provider), from
+# tests/oidc/package-lock.json. Installed once; after that nothing is fetched.
+OIDC_DIR := tests/oidc
+$(OIDC_DIR)/node_modules/.package-lock.json: $(OIDC_DIR)/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Node.js for the single sign-on tests (apt-get install nodejs npm)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else \
+	    echo "The single sign-on tests need Node.js 20+ and npm: apt-get install nodejs npm" >&2; exit 1; \
+	  fi; \
+	fi
+	@echo "Installing the test OpenID provider (npm ci in $(OIDC_DIR))"
+	@cd "$(OIDC_DIR)" && npm ci --no-audit --no-fund --prefer-offline --loglevel=error </dev/null
+	@touch "$@"
+
+oidc-provider: $(OIDC_DIR)/node_modules/.package-lock.json
+
 lint: setup
 	@"$(PY)" -m ruff check .
 	@"$(PY)" -m ruff format --check .
 
-test: setup chromium lint
+test: setup chromium oidc-provider lint
 	@$(WITH_DB) \
 	{ "$(PY)" manage.py makemigrations --check --dry-run -v 0 || { echo "Models changed without a migration: run manage.py makemigrations" >&2; exit 1; }; } && \
 	CHROMIUM_PATH="$(CHROMIUM)" "$(PY)" -m pytest $(PYTEST_ARGS)

@@ -52,10 +52,10 @@ class RoleAwareGetUserMixin:
         return user if user is not None and getattr(user, "is_active", True) else None
 
 
-class RoleAwareModelBackend(RoleAwareGetUserMixin, ModelBackend):
-    """Django's model backend, whose session user arrives with its role groups.
+class RolePermissionsMixin:
+    """What the roles grant in the Django admin, for every backend a user signs in with.
 
-    Permissions: an admin holds them all; a curator the question bank's; anyone else only
+    An admin holds every permission; a curator the question bank's; anyone else only
     what was granted to them (the interviews app's admin pages ask for is_admin besides).
     """
 
@@ -64,9 +64,14 @@ class RoleAwareModelBackend(RoleAwareGetUserMixin, ModelBackend):
             return True
         if is_curator(user_obj) and perm.startswith(f"{BANK_APP}."):
             return True
-        return super().has_perm(user_obj, perm, obj)
+        return super().has_perm(user_obj, perm, obj)  # type: ignore[misc]
 
     def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
         if is_admin(user_obj) or (is_curator(user_obj) and app_label == BANK_APP):
             return True
-        return super().has_module_perms(user_obj, app_label)
+        return super().has_module_perms(user_obj, app_label)  # type: ignore[misc]
+
+
+class RoleAwareModelBackend(RoleAwareGetUserMixin, RolePermissionsMixin, ModelBackend):
+    """Django's model backend, whose session user arrives with its role groups, and whose
+    permissions follow the roles (RolePermissionsMixin)."""

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "questions",
     "interviews",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -207,13 +208,62 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = [
-    "intervy.throttle.LoginThrottleBackend",
-    "intervy.auth.RoleAwareModelBackend",
-]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "interviews:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Single sign-on (OpenID Connect, mozilla-django-oidc; README "Single sign-on") -----
+# Off unless OIDC_RP_CLIENT_ID is set. Only the environment is read here: the provider's
+# endpoints are discovered from OIDC_ISSUER on the first sign-in (sso/provider.py).
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+# Exactly as the provider writes it in its tokens' iss claim (Authentik's ends with a slash).
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip()
+if OIDC_ENABLED and not OIDC_ISSUER:
+    raise ImproperlyConfigured(
+        "OIDC_RP_CLIENT_ID is set but OIDC_ISSUER is not: set it to the provider's issuer URL "
+        "(the ID tokens' iss claim), e.g. https://sso.example.com/realms/acme."
+    )
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "single sign-on")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_ROLE_MAP = os.environ.get("OIDC_ROLE_MAP", "")
+OIDC_CREATE_USER = envbool("OIDC_CREATE_USERS", True)
+# Turning the password form off only counts when single sign-on is on.
+OIDC_LOCAL_LOGIN = envbool("OIDC_LOCAL_LOGIN", True) or not OIDC_ENABLED
+OIDC_TOKEN_USE_BASIC_AUTH = envbool("OIDC_TOKEN_USE_BASIC_AUTH", False)
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10)
+OIDC_CLOCK_LEEWAY = envint("OIDC_CLOCK_LEEWAY", 60)
+# Fixed: the authorization-code flow with PKCE (S256), state and nonce; the ID token kept in
+# the session for RP-initiated logout's id_token_hint.
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+OIDC_OP_LOGOUT_URL_METHOD = "sso.views.provider_logout_url"
+
+OIDC_FORM_ACTION_ORIGINS = sorted(
+    {
+        f"{urlparse(url).scheme}://{urlparse(url).netloc}"
+        for url in (OIDC_ISSUER, OIDC_OP_LOGOUT_ENDPOINT)
+        if OIDC_ENABLED and url
+    }
+)
+
+AUTHENTICATION_BACKENDS = [
+    "intervy.throttle.LoginThrottleBackend",
+    *(["intervy.auth.RoleAwareModelBackend"] if OIDC_LOCAL_LOGIN else []),
+    *(["sso.backend.OidcBackend"] if OIDC_ENABLED else []),
+]
 
 # Login throttling (django-axes 8): counts live in the database (axes' AccessAttempt), so
 # every app process sees the same failures. A (username, address) pair is locked after
@@ -275,7 +325,9 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # Signing out posts here and is redirected to the provider's end_session_endpoint, and a
+    # browser holds a form's redirects to form-action too.
+    "form-action": [CSP.SELF, *OIDC_FORM_ACTION_ORIGINS],
     "frame-ancestors": [CSP.NONE],
 }
 

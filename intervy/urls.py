@@ -1,13 +1,20 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
+from mozilla_django_oidc.views import OIDCLogoutView
 
 from intervy import health, metrics
-from intervy.signin import SignInView
+from sso.views import SignInView, admin_sign_in
+
+# With password sign-in turned off, the admin's sign-in sends people to Intervy's.
+admin.site.login = admin_sign_in(admin.site.login)
 
 urlpatterns = [
     path("accounts/login/", SignInView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Ends the Intervy session and, after a single sign-on, the provider's too
+    # (OIDC_OP_LOGOUT_URL_METHOD); POST only, like Django's own.
+    path("accounts/logout/", never_cache(OIDCLogoutView.as_view()), name="logout"),
+    path("sso/", include("sso.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -136,3 +136,54 @@ def smtp_sink():
     sink = SmtpSink().start()
     yield sink
     sink.stop()
+
+
+# --- single sign-on: a real OpenID provider (tests/sso_provider.py) -------------------
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """The provider, with Intervy registered at the test client's http://testserver."""
+    from tests.sso_provider import start_provider
+
+    provider = start_provider(app_base_urls=["http://testserver"])
+    yield provider
+    provider.stop()
+
+
+def sso_settings_for(settings, provider, **overrides) -> None:
+    """Turn single sign-on on against `provider`, as the OIDC_* environment would."""
+    from sso.provider import forget_discovery
+    from tests.sso_provider import CLIENT_ID, CLIENT_SECRET, ROLE_MAP
+
+    forget_discovery()
+    values = {
+        "OIDC_ENABLED": True,
+        "OIDC_ISSUER": provider.issuer,
+        "OIDC_RP_CLIENT_ID": CLIENT_ID,
+        "OIDC_RP_CLIENT_SECRET": CLIENT_SECRET,
+        "OIDC_PROVIDER_NAME": "Test IdP",
+        "OIDC_RP_SCOPES": "openid email profile groups",
+        "OIDC_ROLE_MAP": ROLE_MAP,
+        "OIDC_CREATE_USER": True,
+        "OIDC_LOCAL_LOGIN": True,
+        **overrides,
+    }
+    for name, value in values.items():
+        setattr(settings, name, value)
+    settings.AUTHENTICATION_BACKENDS = [
+        "intervy.throttle.LoginThrottleBackend",
+        *(["intervy.auth.RoleAwareModelBackend"] if values["OIDC_LOCAL_LOGIN"] else []),
+        "sso.backend.OidcBackend",
+    ]
+    settings.SECURE_CSP = {
+        **settings.SECURE_CSP,
+        "form-action": [*settings.SECURE_CSP["form-action"], provider.issuer],
+    }
+
+
+@pytest.fixture
+def sso_on(settings, oidc_provider):
+    """Single sign-on on, against the real provider; returns the provider."""
+    sso_settings_for(settings, oidc_provider)
+    return oidc_provider

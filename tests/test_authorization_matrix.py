@@ -163,6 +163,7 @@ ADMIN_READ_ONLY_PAGES = {
     # django-tasks-db's task results: made by enqueueing, never by hand.
     "admin:django_tasks_database_dbtaskresult_add",
     "admin:django_tasks_database_dbtaskresult_delete",
+    "admin:sso_identity_add",  # identities are made by signing in
 }
 # Pages of the admin every staff user has: its index, their password, the catalog.
 ADMIN_OWN_PAGES = {
@@ -193,6 +194,10 @@ TEAM = OWNER
 RULES: dict[str, dict[str, Any]] = {
     "login": EVERYONE,
     "logout": every(LOGIN),
+    # Single sign-on (on for the matrix, see `single_sign_on_configured`): starting it sends
+    # anyone to the provider; the callback with no sign-in in progress is a 400 page.
+    "sso:authenticate": EVERYONE,
+    "sso:callback": EVERYONE,
     "healthz": EVERYONE,
     "readyz": EVERYONE,
     "metrics": METRICS,
@@ -323,6 +328,25 @@ def test_every_rule_names_a_real_url():
 
 
 # --- the world every row runs against -----------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def single_sign_on_configured(settings):
+    """SSO on, with explicit endpoints so no provider is asked: its URLs answer as deployed.
+
+    (With SSO off they answer 404 to everyone: tests/test_sso_configuration.py.)
+    """
+    idp = "https://idp.example.test"
+    settings.OIDC_ENABLED = True
+    settings.OIDC_ISSUER = idp
+    settings.OIDC_RP_CLIENT_ID = "intervy"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{idp}/authorize"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{idp}/token"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{idp}/jwks"
+    settings.AUTHENTICATION_BACKENDS = [
+        *settings.AUTHENTICATION_BACKENDS,
+        "sso.backend.OidcBackend",
+    ]
 
 
 @pytest.fixture
