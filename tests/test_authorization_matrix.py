@@ -182,7 +182,7 @@ ADMIN_OPEN = {
 }
 # The admin's unnamed "<model>/<id>/" URLs redirect any staff user to the change page, which
 # asks for the permission itself; and a history page of an object that does not exist
-# (the axes records and the task results: there are none) redirects any staff user
+# (the axes records, the task results, the SSO identities: there are none) redirects any staff user
 # before asking. A redirect
 # shows nothing.
 STAFF_REDIRECTS = staff_page(admin=OK, curator=OK)
@@ -302,7 +302,9 @@ def rule_for(name: str) -> dict[str, Any] | None:
     if name in ADMIN_OPEN:
         return ADMIN_OPEN[name]
     if name.startswith(f"{ADMIN_NAMESPACE}:<unnamed>") or (
-        name.startswith((f"{ADMIN_NAMESPACE}:axes_", f"{ADMIN_NAMESPACE}:django_tasks_"))
+        name.startswith(
+            tuple(f"{ADMIN_NAMESPACE}:{app}_" for app in ("axes", "django_tasks", "sso"))
+        )
         and name.endswith("_history")
     ):
         return STAFF_REDIRECTS

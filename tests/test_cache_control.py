@@ -45,6 +45,14 @@ PAGES = [
     ("interviews:runner_follow_up", "interviewer", "post", {}),
     ("interviews:runner_skip", "interviewer", "post", {}),
     ("interviews:runner_notes", "interviewer", "post", {"notes": "x", "base_revision": "0"}),
+    ("interviews:candidate_loop", "manager", "get", None),
+    ("interviews:candidate_loop", "interviewer", "get", None),
+    (
+        "interviews:candidate_decide",
+        "manager",
+        "post",
+        {"kind": "advance", "rationale": "Solid.", "override_reason": "Next round is booked."},
+    ),
 ]
 
 
@@ -53,6 +61,8 @@ def url_for(name, world):
     session = world["running"] if drafting else world["session"]
     if name == "interviews:scorecard_detail":
         return reverse(name, args=[world["card"].pk])
+    if name.startswith("interviews:candidate_"):
+        return reverse(name, args=[world["position"].pk, world["session"].candidate_id])
     if name.startswith("interviews:position") or name == "interviews:compare":
         if name == "interviews:position_list":
             return reverse(name)
@@ -88,7 +98,13 @@ def test_every_score_page_of_the_app_is_in_the_list():
     holding_scores = {
         f"interviews:{p.name}"
         for p in urls.urlpatterns
-        if p.name.startswith(("scorecard", "debrief", "position", "compare", "session_export"))
+        if (
+            p.name.startswith(
+                ("scorecard", "debrief", "position", "compare", "session_export", "candidate_")
+            )
+            # The hiring team's forms answer with the team, not with scores.
+            and not p.name.startswith("position_team")
+        )
         or p.name in ("runner", "runner_question", "runner_score", "runner_notes")
     }
     assert holding_scores <= listed

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from interviews import urls as interview_urls
 from interviews.models import QuestionRecord, Scorecard
-from tests.factories import complete_and_score, make_position, make_session, make_template
+from tests.factories import complete_and_score, make_position, make_session, make_template, seat
 from tests.scorecard_data import card_of, finish, score
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,7 @@ def world(interviewer, interviewer2, manager, admin_user):
         complete_and_score(done, done_card)
         finish(done_card)
     return {
+        "member": seat(position, interviewer2),
         "live": live,
         "done": done,
         "position": position,
@@ -72,6 +73,8 @@ def urls_of(world) -> list[str]:
         "template_id": world["template"].pk,
         "item_id": world["template"].items.first().pk,
         "scorecard_id": Scorecard.objects.filter(session=world["done"]).first().pk,
+        "candidate_id": world["done"].candidate_id,
+        "member_id": world["member"].pk,
     }
     found = []
     for pattern in interview_urls.urlpatterns:

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from interviews.access import loop_for, manages_position
@@ -19,7 +18,7 @@ from interviews.forms_decisions import DecisionForm
 from interviews.models import Candidate, Position
 from interviews.pages.candidate_loop import candidate_loop as loop_page
 from interviews.services.decisions import record_decision
-from intervy.http import HtmxHttpRequest
+from intervy.http import HtmxHttpRequest, private_no_store
 from intervy.roles import role_required
 
 
@@ -34,18 +33,18 @@ def _render(
     return TemplateResponse(request, "interviews/candidate_loop.html", context, status=status)
 
 
+@private_no_store
 @require_GET
 @role_required
-@cache_control(private=True, no_store=True)
 def candidate_loop(request: HtmxHttpRequest, position_id: int, candidate_id: int) -> HttpResponse:
     """Every session, visible scorecard, result and decision of one candidate's loop."""
     position, candidate = loop_for(request.user, position_id, candidate_id)
     return _render(request, position, candidate, DecisionForm())
 
 
+@private_no_store
 @require_POST
 @role_required
-@cache_control(private=True, no_store=True)
 def candidate_decide(request: HtmxHttpRequest, position_id: int, candidate_id: int) -> HttpResponse:
     """Record a decision; only the position's hiring manager or an admin may."""
     position, candidate = loop_for(request.user, position_id, candidate_id)
