@@ -162,6 +162,7 @@ class Browser:
             urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
         )
         self.served: list[str] = []
+        self.trail: list[str] = []  # "METHOD path (server)" per response, for messages
 
     def url(self, path: str) -> str:
         return path if path.startswith("http") else self.base + path
@@ -203,6 +204,9 @@ class Browser:
                 response.headers.get(SERVED_BY, ""),
             )
             self.served.append(page.served_by)
+            self.trail.append(
+                f"{method} {urllib.parse.urlsplit(url).path} {page.status} ({page.served_by})"
+            )
             if follow and page.status in (301, 302, 303, 307, 308):
                 url = urllib.parse.urljoin(url, page.headers["location"])
                 if page.status in (301, 302, 303):

@@ -182,7 +182,16 @@ for port in "$PORT_A" "$PORT_B"; do
   done
   curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { tail -30 "$WORK"/app-*.log >&2; exit 1; }
 done
-sleep 3   # the proxy's first health checks
+# Wait until the proxy has both servers up (its health checks): then two requests in a
+# row are answered by two servers. Until then a server still marked down would make the
+# first checks land on one server only.
+served_by() { curl -fsS -o /dev/null -D - "http://127.0.0.1:$PROXY/healthz" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-served-by"{print $2}'; }
+for _ in $(seq 60); do
+  first="$(served_by || true)"; second="$(served_by || true)"
+  if [ -n "$first" ] && [ -n "$second" ] && [ "$first" != "$second" ]; then break; fi
+  sleep 0.5
+done
+[ "$first" != "$second" ] || { echo "the proxy never had both servers up" >&2; cat "$WORK/haproxy.log" >&2; exit 1; }
 step "both servers ready; the checks, through the proxy"
 status=0
 JOURNEY_PASSWORD="$PASSWORD" "$PY" deploy/journey.py scale --base "http://127.0.0.1:$PROXY" \

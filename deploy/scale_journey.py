@@ -54,8 +54,14 @@ def served_alternately(browser: Browser, since: int) -> str:
     check(all(hops), f"some responses carry no {'X-Served-By'} header: {hops}")
     servers = set(hops)
     check(len(servers) == 2, f"requests all went to {servers}; expected two servers")
-    same = sum(1 for a, b in zip(hops, hops[1:], strict=False) if a == b)
-    check(same == 0, f"{same} of {len(hops) - 1} consecutive requests hit the same server")
+    repeats = [i for i, (a, b) in enumerate(zip(hops, hops[1:], strict=False)) if a == b]
+    check(
+        not repeats,
+        f"{len(repeats)} of {len(hops) - 1} consecutive requests hit the same server: "
+        + "; ".join(
+            f"{browser.trail[since + i]} → {browser.trail[since + i + 1]}" for i in repeats
+        ),
+    )
     return f"{len(hops)} requests, alternating between {sorted(servers)}"
 
 
@@ -67,7 +73,13 @@ def sign_in_and_interview(browser: Browser, username: str) -> str:
 
 
 def notes_out_of_order(browser: Browser, a: str, b: str) -> str:
-    """Two autosaves arrive in the wrong order, each at another server; the newer stays."""
+    """Two devices save notes edited from the same revision, each at another server.
+
+    The server numbers revisions: the first save is stored, the second is a conflict that
+    carries the stored text (nothing is silently overwritten), and keeping it against the
+    current revision — at the other server — is stored. A retry of a stored save is not a
+    conflict. Both servers then show the kept text.
+    """
     interview = schedule(browser, f"Autosave Candidate {uuid.uuid4().hex[:6]}", "30 min")
     start(browser, interview)
     order = interview.questions[0]
@@ -79,25 +91,36 @@ def notes_out_of_order(browser: Browser, a: str, b: str) -> str:
     base = int(textarea.group(1))
     token = browser.cookie("csrftoken") or ""
     headers = {"Accept": "application/json", "X-CSRFToken": token, "HX-Request": "true"}
-    newer, older = f"newer text {uuid.uuid4().hex[:6]}", "older text"
-    replies = []
-    for server, text, revision in ((a, newer, base + 2), (b, older, base + 1)):
+
+    def save(server: str, text: str, revision: int) -> tuple[int, str | None, dict]:
         reply = browser.request(
             "POST",
             server + path + "notes",
-            [("notes", text), ("revision", str(revision))],
+            [("notes", text), ("base_revision", str(revision))],
             headers=headers,
         )
-        check(reply.status == 200, f"autosave at {reply.served_by} answered {reply.status}")
-        replies.append((reply.served_by, json.loads(reply.body)))
-    check(replies[0][1]["saved"] is True, f"the newer save was not stored: {replies[0]}")
-    check(replies[1][1] == {"saved": False, "revision": base + 2}, f"older: {replies[1]}")
-    check(replies[0][0] != replies[1][0], f"both saves hit {replies[0][0]}")
+        check(reply.status in (200, 409), f"autosave at {reply.served_by} answered {reply.status}")
+        return reply.status, reply.served_by, json.loads(reply.body)
+
+    laptop, tablet = f"laptop text {uuid.uuid4().hex[:6]}", f"tablet text {uuid.uuid4().hex[:6]}"
+    first = save(a, laptop, base)
+    check(first[0] == 200 and first[2] == {"saved": True, "revision": base + 1}, f"{first}")
+    second = save(b, tablet, base)
+    check(second[0] == 409 and second[2].get("conflict") is True, f"no conflict: {second}")
+    check(second[2].get("notes") == laptop, f"the conflict lacks the stored text: {second}")
+    check(first[1] != second[1], f"both saves hit {first[1]}")
+    retry = save(b, laptop, base)
+    check(retry[0] == 200 and retry[2].get("saved") is True, f"a retried save conflicted: {retry}")
+    kept = f"{tablet}\n{laptop}"
+    keep = save(a, kept, second[2]["revision"])
+    check(keep[0] == 200 and keep[2].get("saved") is True, f"keeping both was refused: {keep}")
     for server in (a, b):
         shown = browser.get(server + path)
-        check(newer in shown.body, f"{shown.served_by} shows other notes than the newer save")
-        check(older not in shown.body, f"{shown.served_by} shows the older save")
-    return f"newer at {replies[0][0]}, older at {replies[1][0]}: both servers show the newer"
+        check(laptop in shown.body and tablet in shown.body, f"{shown.served_by} lost a text")
+    return (
+        f"first save at {first[1]}, conflict at {second[1]} carrying it, both kept: "
+        "both servers show them"
+    )
 
 
 def signed_out_everywhere(browser: Browser, a: str, b: str) -> str:
