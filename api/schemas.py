@@ -18,7 +18,15 @@ def _no_nul(value: str) -> str:
     return value
 
 
+def _plausible_time(value: datetime) -> datetime:
+    # Far-off years overflow when moved to the local time zone; no interview is held then.
+    if not 2000 <= value.year <= 2200:
+        raise ValueError("Choose a time between the years 2000 and 2200.")
+    return value
+
+
 Text = Annotated[str, AfterValidator(_no_nul)]
+When = Annotated[datetime, AfterValidator(_plausible_time)]
 ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(_no_nul)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
@@ -182,7 +190,7 @@ class SessionPage(Page):
 class ScheduleIn(Schema):
     position_id: Id
     template_id: Id
-    scheduled_at: datetime
+    scheduled_at: When
     interviewer_ids: list[Id] = Field(min_length=1, max_length=20)
     candidate_id: Id | None = None
     new_candidate_name: ShortText = ""
@@ -190,7 +198,7 @@ class ScheduleIn(Schema):
 
 
 class RescheduleIn(Schema):
-    scheduled_at: datetime
+    scheduled_at: When
     interviewer_ids: list[Id] = Field(min_length=1, max_length=20)
     reason: Annotated[str, StringConstraints(max_length=2000), AfterValidator(_no_nul)]
 
