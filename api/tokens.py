@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -90,14 +89,17 @@ def count_request(token: ApiToken, *, now: datetime | None = None) -> None:
     window = settings.API_RATE_WINDOW_SECONDS
     epoch = math.floor(now.timestamp() / window) * window
     start = datetime.fromtimestamp(epoch, tz=now.tzinfo or timezone.get_current_timezone())
-    with transaction.atomic():
+    # The common case is one UPDATE of the window's row; the first request of a window
+    # creates it (get_or_create settles two first requests racing on the unique key).
+    windows = ApiRateWindow.objects.filter(token=token, window_start=start)
+    if not windows.update(count=F("count") + 1):
         row, created = ApiRateWindow.objects.get_or_create(
             token=token, window_start=start, defaults={"count": 1}
         )
         if not created:
-            ApiRateWindow.objects.filter(pk=row.pk).update(count=F("count") + 1)
-            row.refresh_from_db(fields=["count"])
-    if row.count > settings.API_RATE_LIMIT:
+            windows.update(count=F("count") + 1)
+    count = windows.values_list("count", flat=True).first() or 0
+    if count > settings.API_RATE_LIMIT:
         retry_after = max(1, math.ceil(epoch + window - now.timestamp()))
         raise RateLimited(retry_after)
 
