@@ -688,7 +688,7 @@ def wrk_script(prepared: Prepared, threads: int, counter_base: int) -> str:
     return LUA % {
         "method": lua_string(prepared.endpoint.method),
         "path": lua_string(prepared.path),
-        "body": lua_string(prepared.body) if prepared.endpoint.method == "POST" else "nil",
+        "body": lua_string(prepared.body) if prepared.endpoint.method in ("POST", "PUT") else "nil",
         "headers": headers,
         "counter_field": lua_string(counter) if counter else "nil",
         "counter_base": counter_base,
