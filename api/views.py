@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -58,9 +59,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 @require_GET
 def reference(request: HttpRequest) -> HttpResponse:
     """The API reference, rendered on the server from the OpenAPI schema (no CDN, no script)."""
-    from api.v1 import api
-
-    schema = api.get_openapi_schema()
+    schema = _schema()
     operations: list[dict[str, Any]] = []
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
@@ -78,6 +77,14 @@ def reference(request: HttpRequest) -> HttpResponse:
             )
     context = {"info": schema["info"], "operations": operations}
     return TemplateResponse(request, "api/reference.html", context)
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    # The schema is fixed for the life of the process; building it takes a while.
+    from api.v1 import api
+
+    return api.get_openapi_schema()
 
 
 def _body_fields(schema: dict[str, Any], operation: dict[str, Any]) -> list[dict[str, Any]]:
