@@ -7,6 +7,7 @@ where it has one. A token acts exactly as its user.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -259,6 +260,11 @@ def _bank(user: Any) -> QuerySet[Question]:
     return questions.published()
 
 
+def _slug(raw: str) -> str:
+    # A slug is letters, digits and dashes; anything else (a NUL byte too) matches nothing.
+    return raw[:120] if re.fullmatch(r"[A-Za-z0-9_-]+", raw) else "-no-such-question-"
+
+
 def _category(category: Category) -> dict[str, Any]:
     return {"id": category.pk, "slug": category.slug, "name": category.name}
 
@@ -296,10 +302,12 @@ def _question(question: Question) -> dict[str, Any]:
 
 
 class QuestionFilters(Paging):
-    category: str | None = Field(None, max_length=80, description="A category slug.")
+    category: str | None = Field(
+        None, max_length=80, pattern=r"^[a-z0-9-]+$", description="A category slug."
+    )
     difficulty: str | None = Field(None, pattern="^(easy|medium|hard)$")
     status: str | None = Field(None, pattern="^(draft|published|archived)$")
-    q: str | None = Field(None, max_length=200, description="Words to search for.")
+    q: s.Text | None = Field(None, max_length=200, description="Words to search for.")
 
 
 @api.get("/questions/", response={200: s.QuestionPage, **ERRORS}, tags=["bank"])
@@ -312,7 +320,7 @@ def list_questions(request: HttpRequest, filters: Query[QuestionFilters]) -> Any
         questions = questions.filter(difficulty=filters.difficulty)
     if filters.status:
         questions = questions.filter(status=filters.status)
-    if filters.q and "\x00" not in filters.q:
+    if filters.q:
         questions = questions.search(filters.q)
     return paginate(questions.order_by("slug", "pk"), filters, _question)
 
@@ -320,7 +328,7 @@ def list_questions(request: HttpRequest, filters: Query[QuestionFilters]) -> Any
 @api.get("/questions/{slug}/", response={200: s.QuestionOut, **ERRORS}, tags=["bank"])
 def get_question(request: HttpRequest, slug: str) -> Any:
     _bank_reader(request)
-    question = _bank(request.user).filter(slug=slug[:120]).first()
+    question = _bank(request.user).filter(slug=_slug(slug)).first()
     if question is None:
         raise Http404("No such question.")
     return _question(question)
@@ -354,7 +362,7 @@ def create_question(request: HttpRequest, payload: s.QuestionIn) -> Any:
 @api.patch("/questions/{slug}/", response={200: s.QuestionOut, **ERRORS}, tags=["bank"])
 def update_question(request: HttpRequest, slug: str, payload: s.QuestionPatch) -> Any:
     _bank_editor(request)
-    question = _bank(request.user).filter(slug=slug[:120]).first()
+    question = _bank(request.user).filter(slug=_slug(slug)).first()
     if question is None:
         raise Http404("No such question.")
     changes = payload.dict(exclude_none=True)

@@ -449,3 +449,13 @@ def test_a_decision_over_open_panels_needs_an_override_reason(api_for, manager, 
     path = f"/positions/{session.position_id}/candidates/{session.candidate_id}/decisions/"
     response = call(client, headers, "post", path, {"kind": "reject", "rationale": "No."})
     assert response.status_code == 400 and "override_reason" in response.json()["fields"]
+
+
+def test_nul_bytes_are_refused_not_a_server_error(api_for, interviewer):
+    make_question()
+    client, headers = api_for(interviewer)
+    assert call(client, headers, "get", "/questions/a%00b/").status_code == 404
+    assert call(client, headers, "get", "/questions/?q=a%00b").status_code == 400
+    assert call(client, headers, "get", "/questions/?category=a%00b").status_code == 400
+    response = call(client, headers, "patch", "/sessions/1/scorecard/", {"summary": "a\x00b"})
+    assert response.status_code == 400
