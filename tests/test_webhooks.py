@@ -253,3 +253,23 @@ def test_panel_complete_names_the_submitted_scorecards(
     second = submit(session, interviewer2)
     payload = WebhookDelivery.objects.get(event="session.panel_complete").payload
     assert payload["data"]["scorecard_ids"] == sorted([first.pk, second.pk])
+
+
+def test_the_worker_is_asked_to_send_once_the_change_commits(
+    endpoint, interviewer, position, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_session(panel=[interviewer], position=position, count=1, started=False)
+    paths = list(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert "api.tasks.send_webhooks" in paths
+
+
+def test_the_sweep_sends_what_is_due(endpoint, receiver, interviewer, position):
+    from interviews.tasks import sweep
+
+    make_session(panel=[interviewer], position=position, count=1, started=False)
+    result = sweep.call()
+    assert result["webhooks"] == 1
+    assert [json.loads(r.body)["event"] for r in receiver.received] == ["session.scheduled"]
