@@ -71,7 +71,7 @@ COMPARISON_SCORECARDS = 3  # per compared candidate: one session, three panelist
 COMPARED_CANDIDATES = 5
 
 # Issue 6, item 3.
-RPS_TARGETS = {"runner": 0.30, "score": 0.45, "bank_list": 0.30}
+RPS_TARGETS = {"runner": 0.30, "score": 0.45, "bank_list": 0.30, "api_score": 0.45}
 TAIL_FACTOR = 3.0
 SLO_P99_MS = 50.0
 
@@ -180,6 +180,9 @@ def app_environment(database_url: str) -> dict[str, str]:
             "SECURE_HSTS_SECONDS": "0",
             "CONN_MAX_AGE": "600",
             "PYTHONPATH": str(PROJECT),
+            # The API's per-token limit stays on (its counting is part of the cost
+            # measured) but high enough that the benchmark's load is not refused.
+            "API_RATE_LIMIT": "100000000",
         }
     )
     return env
@@ -383,6 +386,7 @@ def cookies_from(headers: dict[str, list[str]]) -> dict[str, str]:
 class Identity:
     username: str
     cookies: dict[str, str]
+    api_token: str = ""
 
     @property
     def cookie_header(self) -> str:
@@ -422,6 +426,14 @@ def sign_in(port: int, username: str, password: str) -> Identity:
     return Identity(username, jar)
 
 
+def api_token(env: dict[str, str], username: str) -> str:
+    """A fresh read-write personal access token, through the command scripts use."""
+    command = [sys.executable, "manage.py", "create_api_token", username, "--scopes", "read,write"]
+    return run_step(
+        f"API token for {username}", command, timeout=120, env=env, capture=True
+    ).strip()
+
+
 # --- Endpoints --------------------------------------------------------------------------
 
 
@@ -441,6 +453,9 @@ class Endpoint:
     counter_field: str | None = None
     # Comparison and export at 10x the data; measured but outside the ratio targets.
     scale: int = 1
+    # Called with the identity's personal access token (the API), not its cookie.
+    token: bool = False
+    json_body: dict[str, Any] | None = None
 
 
 def endpoints(fixtures: dict[str, Any], scale: int) -> list[Endpoint]:
@@ -519,6 +534,24 @@ def endpoints(fixtures: dict[str, Any], scale: int) -> list[Endpoint]:
             "interviewer",
             lambda f: first(["interviews:scorecard"], [f["scorecard_session"]]),
         ),
+        # The API's score write (a token, JSON) beside the runner's HTMX one above, and
+        # the API's read of the interviewer's own submitted scorecard.
+        Endpoint(
+            "api_score",
+            "interviewer",
+            lambda f: first(["api:record_score"], [session, order]),
+            method="PUT",
+            json_body={"score": 3},
+            accept="application/json",
+            token=True,
+        ),
+        Endpoint(
+            "api_scorecard",
+            "interviewer",
+            lambda f: first(["api:get_own_scorecard"], [f["scorecard_session"]]),
+            accept="application/json",
+            token=True,
+        ),
         Endpoint("compare_5", "manager", compare_url(COMPARISON_SCORECARDS)),
         Endpoint("export_csv", "manager", export_url(EXPORT_SCORECARDS)),
     ]
@@ -556,6 +589,17 @@ class Prepared:
 def prepare(endpoint: Endpoint, fixtures: dict, identities: dict[str, Identity]) -> Prepared:
     path = endpoint.url(fixtures)
     headers = {"Accept": endpoint.accept}
+    if endpoint.token:
+        # A token call carries no cookie and no CSRF token.
+        identity = identities[endpoint.who]
+        if not identity.api_token:
+            raise LookupError(f"an API token for {identity.username}")
+        headers["Authorization"] = f"Bearer {identity.api_token}"
+        body = ""
+        if endpoint.json_body is not None:
+            headers["Content-Type"] = "application/json"
+            body = json.dumps(endpoint.json_body)
+        return Prepared(endpoint, path, headers, body)
     if endpoint.who:
         identity = identities[endpoint.who]
         headers["Cookie"] = identity.cookie_header
@@ -644,7 +688,7 @@ def wrk_script(prepared: Prepared, threads: int, counter_base: int) -> str:
     return LUA % {
         "method": lua_string(prepared.endpoint.method),
         "path": lua_string(prepared.path),
-        "body": lua_string(prepared.body) if prepared.endpoint.method == "POST" else "nil",
+        "body": lua_string(prepared.body) if prepared.endpoint.method in ("POST", "PUT") else "nil",
         "headers": headers,
         "counter_field": lua_string(counter) if counter else "nil",
         "counter_base": counter_base,
@@ -1129,6 +1173,7 @@ def main(argv: list[str] | None = None) -> int:
             "interviewer": sign_in(port, fixtures["interviewer"], fixtures["password"]),
             "manager": sign_in(port, fixtures["manager"], fixtures["password"]),
         }
+        identities["interviewer"].api_token = api_token(env, fixtures["interviewer"])
         ready: list[Prepared] = []
 
         def run(endpoint: Endpoint, seconds: float) -> dict[str, Any]:

@@ -339,3 +339,20 @@ def session_for_scheduler(user: Any, session_id: int) -> InterviewSession:
     if session is None or not may_schedule_for(user, session.position):
         raise Http404("No such interview session.")
     return session
+
+
+def sessions_visible_to(user: Any) -> QuerySet[InterviewSession]:
+    """The sessions some door already opens to the user, as one query (the API's list).
+
+    Its panel's (session_for_panelist), its position's reviewers' (session_for_reviewer:
+    the hiring manager, admins) and schedulers' (session_for_scheduler: those, and its
+    coordinators). What each sees of the scorecards stays blind review's say.
+    """
+    if is_admin(user):
+        return InterviewSession.objects.all()
+    if not user.is_authenticated:
+        return InterviewSession.objects.none()
+    on_panel = Exists(Scorecard.objects.filter(session=OuterRef("pk"), interviewer_id=user.pk))
+    return InterviewSession.objects.filter(
+        on_panel | Q(position__in=positions_schedulable_by(user))
+    )

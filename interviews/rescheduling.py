@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from api import webhooks
+from api.models import WebhookEvent
 from interviews import outbox
 from interviews.models import (
     AuditAction,
@@ -119,6 +121,11 @@ def reschedule_session(
     outbox.send_after_commit()
     outbox.record_invites(locked, (staying if moved else []) + added)
     outbox.record_invites(locked, [card.interviewer for card in removed], cancel=True)
+    webhooks.emit(
+        WebhookEvent.SESSION_RESCHEDULED,
+        subject=f"{locked.pk}:{locked.invite_sequence}",
+        data={**webhooks.session_data(locked), "reason": reason},
+    )
     return locked
 
 
@@ -147,6 +154,11 @@ def cancel_session(*, session: InterviewSession, reason: str, by: Any) -> Interv
     panel = [card.interviewer for card in locked.scorecards.select_related("interviewer")]
     outbox.send_after_commit()
     outbox.record_invites(locked, panel, cancel=True)
+    webhooks.emit(
+        WebhookEvent.SESSION_CANCELLED,
+        subject=str(locked.pk),
+        data={**webhooks.session_data(locked), "reason": reason},
+    )
     return locked
 
 

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from api import webhooks
+from api.models import WebhookEvent
 from interviews.models import (
     AmendableField,
     Amendment,
@@ -61,6 +63,9 @@ def schedule_session(
     snapshot_template_questions(session, template)
     for interviewer in {user.pk: user for user in interviewers}.values():
         add_panelist(session, interviewer)
+    webhooks.emit(
+        WebhookEvent.SESSION_SCHEDULED, subject=str(session.pk), data=webhooks.session_data(session)
+    )
     return session
 
 
@@ -213,6 +218,23 @@ def submit_scorecard(*, scorecard: Scorecard, by: Any) -> Scorecard:
         old_value="draft",
         new_value=f"submitted: {locked.get_recommendation_display()}",
     )
+    webhooks.emit(
+        WebhookEvent.SCORECARD_SUBMITTED,
+        subject=str(locked.pk),
+        data=webhooks.submitted_scorecard_data(locked),
+    )
+    if not Scorecard.objects.filter(
+        session_id=locked.session_id, submitted_at__isnull=True
+    ).exists():
+        session = InterviewSession.objects.get(pk=locked.session_id)
+        webhooks.emit(
+            WebhookEvent.PANEL_COMPLETE,
+            subject=str(session.pk),
+            data={
+                **webhooks.session_data(session),
+                "scorecard_ids": sorted(session.scorecards.values_list("pk", flat=True)),
+            },
+        )
     return locked
 
 

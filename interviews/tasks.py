@@ -23,14 +23,20 @@ def send_deliveries() -> int:
 
 @task()
 def sweep() -> dict[str, int]:
-    """Queue due reminders and overdue notices, send what is due (retries too), and
+    """Queue due reminders and overdue notices, send what is due (mail and webhooks, retries
+    too), drop old API rate-limit windows, and
     forget finished task results older than TASK_RESULTS_KEEP_DAYS."""
+    from api import tokens, webhooks
+
     result = reminders.sweep()
-    pruned = prune_task_results(now=timezone.now())
+    now = timezone.now()
+    pruned = prune_task_results(now=now)
     return {
         "reminders": result.reminders,
         "notices": result.notices,
         "sent": result.sent,
+        "webhooks": webhooks.send_due(now=now),
+        "rate_windows_pruned": tokens.forget_old_windows(now=now),
         "pruned": pruned,
     }
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "questions",
     "interviews",
     "sso",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -372,6 +373,16 @@ TASK_RESULTS_KEEP = timedelta(days=envint("TASK_RESULTS_KEEP_DAYS", 7))
 # A message that fails is tried again after 1, 2, 4, … minutes, up to this many tries.
 DELIVERY_MAX_ATTEMPTS = envint("DELIVERY_MAX_ATTEMPTS", 8)
 DELIVERY_RETRY_BASE_SECONDS = envint("DELIVERY_RETRY_BASE_SECONDS", 60)
+
+# --- The API (api/) ----------------------------------------------------------------------
+# Requests per token per fixed window, counted in the database (shared by every process).
+API_RATE_LIMIT = envint("API_RATE_LIMIT", 600)
+API_RATE_WINDOW_SECONDS = envint("API_RATE_WINDOW_SECONDS", 60)
+API_PAGE_SIZE_MAX = 100
+# Webhooks: attempts before a delivery is marked failed, the backoff base, the timeout.
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
 
 # The first reminder an hour after the session ended, then one a day, at most this many.
 REMINDER_FIRST_AFTER = timedelta(minutes=envint("REMINDER_FIRST_AFTER_MINUTES", 60))

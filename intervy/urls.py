@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.views.decorators.cache import never_cache
 from mozilla_django_oidc.views import OIDCLogoutView
 
+from api import views as api_views
+from api.v1 import api
 from intervy import health, metrics
 from sso.views import SignInView, admin_sign_in
 
@@ -20,6 +22,10 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
     path("questions/", include("questions.urls")),
+    # /api/v1/ itself is the reference page, ahead of the API's own (unused) root view.
+    path("api/v1/", api_views.reference, name="api_reference"),
+    path("api/v1/", api.urls),
+    path("", include("api.urls")),
     path("", include("interviews.urls")),
 ]
 

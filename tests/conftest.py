@@ -187,3 +187,15 @@ def sso_on(settings, oidc_provider):
     """Single sign-on on, against the real provider; returns the provider."""
     sso_settings_for(settings, oidc_provider)
     return oidc_provider
+
+
+@pytest.fixture
+def api_for(client):
+    """`api_for(user, scope="write")`: (client, headers) calling /api/v1/ with a fresh token."""
+    from api.tokens import issue_token
+
+    def with_token(user: User, scope: str = "write"):
+        issued = issue_token(user=user, name="test", scope=scope)
+        return client, {"Authorization": f"Bearer {issued.secret}"}
+
+    return with_token

@@ -11,6 +11,7 @@ fails `test_every_url_has_a_rule`. Outcomes are classes, not exact statuses:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.tokens import issue_token
 from interviews.models import QuestionRecord, Recommendation, Scorecard, TeamRole
 from interviews.services import submit_scorecard
 from intervy.roles import INTERVIEWERS as INTERVIEWER_GROUP
@@ -164,6 +166,8 @@ ADMIN_READ_ONLY_PAGES = {
     "admin:django_tasks_database_dbtaskresult_add",
     "admin:django_tasks_database_dbtaskresult_delete",
     "admin:sso_identity_add",  # identities are made by signing in
+    "admin:api_apitoken_add",  # tokens are made by their users (settings page, command)
+    "admin:api_webhookdelivery_add",  # deliveries are made by events
 }
 # Pages of the admin every staff user has: its index, their password, the catalog.
 ADMIN_OWN_PAGES = {
@@ -182,7 +186,8 @@ ADMIN_OPEN = {
 }
 # The admin's unnamed "<model>/<id>/" URLs redirect any staff user to the change page, which
 # asks for the permission itself; and a history page of an object that does not exist
-# (the axes records, the task results, the SSO identities: there are none) redirects any staff user
+# (the axes records, the task results, the SSO identities, the webhooks: there are none)
+# redirects any staff user
 # before asking. A redirect
 # shows nothing.
 STAFF_REDIRECTS = staff_page(admin=OK, curator=OK)
@@ -190,6 +195,20 @@ STAFF_REDIRECTS = staff_page(admin=OK, curator=OK)
 ADMIN_CATCH_ALL = staff_page(admin=404, curator=404)
 METRICS = every(404, admin=OK)
 TEAM = OWNER
+# The API (/api/v1/), called here with the signed-in session (tests/test_api_tokens.py shows a
+# token acts as its user): anonymous callers get 401, never a redirect to sign-in.
+UNAUTHENTICATED = 401
+API_SIGNED_IN = every(OK, anonymous=UNAUTHENTICATED)
+API_BANK = {**API_SIGNED_IN, "no_role": 403}
+API_TEMPLATES = {**API_BANK, "curator": 403}
+API_POSITION = every(
+    404, anonymous=UNAUTHENTICATED, outsider=OK, coordinator=OK, panelist=OK, owner=OK, admin=OK
+)
+API_SESSION = every(404, anonymous=UNAUTHENTICATED, coordinator=OK, panelist=OK, owner=OK, admin=OK)
+API_SCHEDULER = every(404, anonymous=UNAUTHENTICATED, coordinator=OK, owner=OK, admin=OK)
+API_PANEL = every(404, anonymous=UNAUTHENTICATED, panelist=OK)
+API_REVIEW = every(404, anonymous=UNAUTHENTICATED, panelist=OK, owner=OK, admin=OK)
+API_LOOP = API_POSITION
 
 RULES: dict[str, dict[str, Any]] = {
     "login": EVERYONE,
@@ -245,6 +264,50 @@ RULES: dict[str, dict[str, Any]] = {
     "interviews:candidate_decide": DECIDE,
     "interviews:position_export_csv": OWNER,
     "interviews:position_export_json": OWNER,
+    "api_reference": EVERYONE,
+    "api_tokens": SIGNED_IN,
+    "api_token_revoke": every(404, anonymous=LOGIN, panelist=OK),
+    "api:api-root": EVERYONE,  # shadowed by api_reference: the same page
+    "api:openapi-json": EVERYONE,
+    "api:no_such_endpoint": every(404),
+    "api:list_categories": API_BANK,
+    "api:create_category": API_BANK,  # the same path: asked with GET
+    "api:list_questions": API_BANK,
+    "api:create_question": API_BANK,
+    "api:get_question": API_BANK,
+    "api:update_question": API_BANK,
+    "api:list_templates": API_TEMPLATES,
+    "api:list_positions": API_SIGNED_IN,  # each sees their own (possibly empty) list
+    "api:get_position": API_POSITION,
+    "api:list_sessions": API_SIGNED_IN,
+    "api:create_session": API_SIGNED_IN,
+    "api:get_session": API_SESSION,
+    "api:reschedule": API_SCHEDULER,
+    "api:cancel": API_SCHEDULER,
+    "api:get_own_scorecard": API_PANEL,
+    "api:update_own_scorecard": API_PANEL,
+    "api:submit_own_scorecard": API_PANEL,
+    "api:record_score": API_PANEL,
+    "api:save_notes": API_PANEL,
+    "api:list_visible_scorecards": API_REVIEW,
+    "api:get_scorecard": API_REVIEW,
+    "api:list_decisions": API_LOOP,
+    "api:create_decision": API_LOOP,
+}
+# The API's writes are asked with a valid JSON body, so what answers is the door, not the parser.
+API_WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
+    "api:reschedule": (
+        "post",
+        lambda world: {
+            "scheduled_at": "2030-01-01T10:00:00Z",
+            "interviewer_ids": [world["users"]["panelist"].pk],
+            "reason": "Matrix",
+        },
+    ),
+    "api:cancel": ("post", lambda world: {"reason": "Matrix"}),
+    "api:submit_own_scorecard": ("post", lambda world: {}),
+    "api:record_score": ("put", lambda world: {"score": 3}),
+    "api:save_notes": ("put", lambda world: {"notes": "Matrix", "base_revision": 0}),
 }
 # The Django admin, every page of it: staff only.
 ADMIN_NAMESPACE = "admin"
@@ -304,6 +367,7 @@ def rule_for(name: str) -> dict[str, Any] | None:
     if name.startswith(f"{ADMIN_NAMESPACE}:<unnamed>") or (
         name.startswith(
             tuple(f"{ADMIN_NAMESPACE}:{app}_" for app in ("axes", "django_tasks", "sso"))
+            + (f"{ADMIN_NAMESPACE}:api_webhook",)  # none exist in the world
         )
         and name.endswith("_history")
     ):
@@ -404,6 +468,7 @@ def world(admin_user, interviewer, interviewer2, manager, other_manager, strange
         "template": template,
         "item": item,
         "question": question,
+        "token": issue_token(user=interviewer, name="matrix").token,
     }
 
 
@@ -431,6 +496,8 @@ def kwargs_for(route: Route, world: dict[str, Any]) -> dict[str, Any]:
         "content_type_id": lambda: ContentType.objects.get_for_model(Question).pk,
         "id": lambda: str(_first_object_id(model, world)),
         "url": lambda: "no-such-page/",
+        "rest": lambda: "no-such-endpoint/",
+        "token_id": lambda: world["token"].pk,
     }
     return {name: values[name]() for name in route.kwargs_names}
 
@@ -463,7 +530,7 @@ def outcome(response) -> Any:
         if location.startswith(reverse("login")):
             return LOGIN
         return OK
-    if response.status_code in (403, 404):
+    if response.status_code in (401, 403, 404):
         return response.status_code
     assert response.status_code != 405, "the matrix asked with the wrong method"
     assert response.status_code < 500, f"server error {response.status_code}"
@@ -485,12 +552,17 @@ def test_each_role_gets_the_declared_outcome(route: Route, world, django_db_bloc
     expected = rule_for(route.name)
     assert expected is not None, f"{route.name} has no rule"
     url = url_for(route, kwargs_for(route, world))
-    method = method_for(route, url, world)
+    body: dict[str, Any] = {}
+    if route.name in API_WRITES:
+        method, make_body = API_WRITES[route.name]
+        body = {"data": json.dumps(make_body(world)), "content_type": "application/json"}
+    else:
+        method = method_for(route, url, world)
     got = {}
     for role in ROLES:
         client = Client(REMOTE_ADDR=OFF_LIST_ADDRESS)
         user = world["users"][role]
         if user is not None:
             client.force_login(user)
-        got[role] = outcome(getattr(client, method)(url))
+        got[role] = outcome(getattr(client, method)(url, **body))
     assert got == expected, f"{method.upper()} {url}"

@@ -7,6 +7,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from api import webhooks
+from api.models import WebhookEvent
 from interviews.access import manages_position
 from interviews.models import (
     AuditAction,
@@ -106,5 +108,21 @@ def record_decision(
         action=AuditAction.DECISION,
         old_value=previous.kind if previous else "",
         new_value=f"{kind} (override: {override_reason})" if override_reason else kind,
+    )
+    webhooks.emit(
+        WebhookEvent.DECISION_RECORDED,
+        subject=str(decision.pk),
+        data={
+            "decision": {
+                "id": decision.pk,
+                "position_id": position.pk,
+                "candidate_id": candidate.pk,
+                "kind": decision.kind,
+                "rationale": decision.rationale,
+                "override_reason": decision.override_reason,
+                "decided_by_id": by.pk,
+                "decided_at": decision.decided_at,
+            }
+        },
     )
     return decision
