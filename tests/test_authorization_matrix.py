@@ -245,6 +245,19 @@ RULES: dict[str, dict[str, Any]] = {
     "interviews:candidate_decide": DECIDE,
     "interviews:position_export_csv": OWNER,
     "interviews:position_export_json": OWNER,
+    # Analytics (PRODUCT E): interviewers, hiring managers and admins; what each sees in
+    # them is access.analytics_audience's say (tests/test_analytics_pages.py).
+    "interviews:analytics": TEMPLATE_USERS,
+    "interviews:analytics_interviewers": TEMPLATE_USERS,
+    "interviews:analytics_questions": TEMPLATE_USERS,
+    "interviews:analytics_question": TEMPLATE_USERS,
+    # The panelist's calibration page: their own, their position's manager's, admins'.
+    "interviews:analytics_interviewer": {
+        **every(404, anonymous=LOGIN, no_role=403, curator=403),
+        "panelist": OK,
+        "owner": OK,
+        "admin": OK,
+    },
 }
 # The Django admin, every page of it: staff only.
 ADMIN_NAMESPACE = "admin"
@@ -429,6 +442,8 @@ def kwargs_for(route: Route, world: dict[str, Any]) -> dict[str, Any]:
         "content_type_id": lambda: ContentType.objects.get_for_model(Question).pk,
         "id": lambda: str(_first_object_id(model, world)),
         "url": lambda: "no-such-page/",
+        "user_id": lambda: world["users"]["panelist"].pk,
+        "question_id": lambda: world["question"].pk,
     }
     return {name: values[name]() for name in route.kwargs_names}
 

@@ -30,9 +30,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -42,6 +44,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from interviews.analytics import figures
@@ -154,7 +157,13 @@ def eligible_sessions(scope: Scope) -> QuerySet[InterviewSession]:
 
 
 def _candidate_key_expression(prefix: str) -> Any:
-    return F(f"{prefix}candidate_id") * Value(1 << CANDIDATE_KEY_SHIFT) + F(f"{prefix}position_id")
+    """`candidate_key` in SQL, as a bigint (candidate id shifted, plus the position id)."""
+    return ExpressionWrapper(
+        Cast(F(f"{prefix}candidate_id"), BigIntegerField())
+        * Value(1 << CANDIDATE_KEY_SHIFT, output_field=BigIntegerField())
+        + Cast(F(f"{prefix}position_id"), BigIntegerField()),
+        output_field=BigIntegerField(),
+    )
 
 
 def rating_records(scope: Scope) -> list[RatingRecord]:
@@ -194,7 +203,7 @@ def rating_records(scope: Scope) -> list[RatingRecord]:
         )
         .order_by()
     )
-    return list(map(RatingRecord._make, rows.iterator(chunk_size=10_000)))
+    return list(map(RatingRecord._make, rows))
 
 
 def scorecard_records(scope: Scope) -> list[ScorecardRecord]:
