@@ -356,21 +356,34 @@ QUESTION_SORTS: Mapping[str, Callable[[dict[str, Any]], Any]] = {
 }
 
 
-def question_row(row: Mapping[str, Any], names: Mapping[int, tuple[str, str]]) -> dict[str, Any]:
+QUESTIONS_PER_PAGE = 50
+
+
+def _bars(row: Mapping[str, Any]) -> Any:
+    if row["distribution_gate"] == "hidden":
+        return None
+    return svg.distribution_bars(
+        chart_id=f"dist-{row['key']}",
+        title=f"Scores of {row['title']} (version {row['version']})",
+        counts=row["counts"],
+    )
+
+
+def question_row(
+    row: Mapping[str, Any], names: Mapping[int, tuple[str, str]], *, chart: bool = True
+) -> dict[str, Any]:
     question = row["question_id"]
     title, slug = names.get(question, (f"Question #{question}", ""))
     dist = row["distribution"]
     drift = row["drift"]
     key = f"q{question}-v{row['question_version']}"
     shares = dist["shares"]
-    return {
+    result = {
         "key": key,
         "question": question,
         "version": row["question_version"],
         "title": title,
-        "url": reverse("interviews:analytics_question", args=[question]),
-        "bank_url": reverse("questions:detail", args=[slug]) if slug else None,
-        "admin_url": reverse("admin:questions_question_change", args=[question]),
+        "slug": slug,
         "times_asked": row["exposure"]["times_asked"],
         "candidates": row["exposure"]["candidates"],
         "first": _date(row["exposure"]["first"]),
@@ -378,15 +391,7 @@ def question_row(row: Mapping[str, Any], names: Mapping[int, tuple[str, str]]) -
         "not_assessed": shown_proportion(row["not_assessed"]),
         "counts": dist["counts"],
         "shares": [_pct(s) for s in shares] if shares else None,
-        "bars": (
-            svg.distribution_bars(
-                chart_id=f"dist-{key}",
-                title=f"Scores of {title} (version {row['question_version']})",
-                counts=dist["counts"],
-            )
-            if dist["gate"] != "hidden"
-            else None
-        ),
+        "bars": None,
         "distribution_n": dist["n"],
         "distribution_gate": dist["gate"],
         "mean": shown_value(dist["mean"], dist["n"], dist["gate"]),
@@ -425,6 +430,17 @@ def question_row(row: Mapping[str, Any], names: Mapping[int, tuple[str, str]]) -
         ),
         "flags": row["flags"],
     }
+    if chart:
+        _decorate(result)
+    return result
+
+
+def _decorate(row: dict[str, Any]) -> None:
+    """The links and the chart of a row that is shown (not of every row: reverse() and
+    the SVG cost time per row, and a listing shows one page of them)."""
+    row["url"] = reverse("interviews:analytics_question", args=[row["question"]])
+    row["bank_url"] = reverse("questions:detail", args=[row["slug"]]) if row["slug"] else None
+    row["bars"] = _bars(row)
 
 
 def questions_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
@@ -432,7 +448,7 @@ def questions_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
     sections = data.read_sections(scope, [data.SECTION_QUESTIONS])
     part = sections.part(data.SECTION_QUESTIONS) or {"rows": []}
     names = question_names(r["question_id"] for r in part["rows"])
-    rows = [question_row(r, names) for r in part["rows"]]
+    rows = [question_row(r, names, chart=False) for r in part["rows"]]
     sort = get.get("sort") or "title"
     if sort.lstrip("-") not in QUESTION_SORTS:
         sort = "title"
@@ -442,6 +458,14 @@ def questions_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
     missing = [r for r in rows if key(r) is None]
     present.sort(key=key, reverse=descending)
     missing.sort(key=lambda r: r["title"].lower())
+    ordered = present + missing
+    try:
+        number = max(1, int(get.get("page") or 1))
+    except ValueError:
+        number = 1
+    pages_count = max(1, -(-len(ordered) // QUESTIONS_PER_PAGE))
+    number = min(number, pages_count)
+    shown = ordered[(number - 1) * QUESTIONS_PER_PAGE : number * QUESTIONS_PER_PAGE]
     query = {k: v for k, v in get.items() if k in ("position", "template", "start", "end") and v}
     links = {}
     for name in QUESTION_SORTS:
@@ -451,12 +475,31 @@ def questions_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
         if sort == first and not first.startswith("-"):
             target = f"-{name}"
         links[name] = "?" + urlencode({**query, "sort": target})
+    for row in shown:
+        _decorate(row)
+    paging = {
+        "number": number,
+        "count": pages_count,
+        "total": len(ordered),
+        "previous": "?" + urlencode({**query, "sort": sort, "page": number - 1})
+        if number > 1
+        else None,
+        "next": "?" + urlencode({**query, "sort": sort, "page": number + 1})
+        if number < pages_count
+        else None,
+    }
     return Page(
         sections,
         form,
         scope,
-        present + missing,
-        {"freshness": _freshness(sections), "sort": sort, "sort_links": links},
+        shown,
+        {
+            "freshness": _freshness(sections),
+            "sort": sort,
+            "sort_links": links,
+            "paging": paging,
+            "all_rows": ordered,
+        },
     )
 
 

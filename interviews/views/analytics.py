@@ -233,7 +233,7 @@ def questions(request: HtmxHttpRequest) -> HttpResponse:
         return pages.csv_response(
             "question-health.csv",
             QUESTION_CSV_HEADER,
-            (_question_csv_row(row) for row in page.rows),
+            (_question_csv_row(row) for row in page.extra["all_rows"]),
         )
     return render(request, "interviews/analytics/questions.html", {"page": page})
 
