@@ -191,7 +191,10 @@ def test_csv_of_each_table(client_for, small, manager, interviewer):
             )
         )
     )
-    assert {row[0] for row in rows[1:]} == {"Interviewer", "Interviewer2"}
+    assert {row[0] for row in rows[1:]} == {
+        "Interviewer (interviewer)",
+        "Interviewer2 (interviewer2)",
+    }
 
 
 def test_question_page_links_bank_and_filters_by_template(client_for, small, admin_user):

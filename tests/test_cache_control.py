@@ -45,6 +45,12 @@ PAGES = [
     ("interviews:runner_follow_up", "interviewer", "post", {}),
     ("interviews:runner_skip", "interviewer", "post", {}),
     ("interviews:runner_notes", "interviewer", "post", {"notes": "x", "base_revision": "0"}),
+    ("interviews:analytics", "manager", "get", None),
+    ("interviews:analytics_interviewers", "manager", "get", None),
+    ("interviews:analytics_interviewer", "manager", "get", None),
+    ("interviews:analytics_interviewer", "interviewer", "get", None),
+    ("interviews:analytics_questions", "interviewer", "get", None),
+    ("interviews:analytics_question", "manager", "get", None),
 ]
 
 
@@ -53,6 +59,13 @@ def url_for(name, world):
     session = world["running"] if drafting else world["session"]
     if name == "interviews:scorecard_detail":
         return reverse(name, args=[world["card"].pk])
+    if name == "interviews:analytics_interviewer":
+        return reverse(name, args=[world["card"].interviewer_id])
+    if name == "interviews:analytics_question":
+        question = world["session"].questions.exclude(source_question=None).first()
+        return reverse(name, args=[question.source_question_id])
+    if name.startswith("interviews:analytics"):
+        return reverse(name)
     if name.startswith("interviews:position") or name == "interviews:compare":
         if name == "interviews:position_list":
             return reverse(name)
@@ -88,7 +101,9 @@ def test_every_score_page_of_the_app_is_in_the_list():
     holding_scores = {
         f"interviews:{p.name}"
         for p in urls.urlpatterns
-        if p.name.startswith(("scorecard", "debrief", "position", "compare", "session_export"))
+        if p.name.startswith(
+            ("scorecard", "debrief", "position", "compare", "session_export", "analytics")
+        )
         or p.name in ("runner", "runner_question", "runner_score", "runner_notes")
     }
     assert holding_scores <= listed

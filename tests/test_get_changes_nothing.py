@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from interviews import urls as interview_urls
-from interviews.models import QuestionRecord, Scorecard
+from interviews.models import PositionMember, QuestionRecord, Scorecard
 from tests.factories import complete_and_score, make_position, make_session, make_template
 from tests.scorecard_data import card_of, finish, score
 
@@ -72,6 +72,12 @@ def urls_of(world) -> list[str]:
         "template_id": world["template"].pk,
         "item_id": world["template"].items.first().pk,
         "scorecard_id": Scorecard.objects.filter(session=world["done"]).first().pk,
+        "member_id": PositionMember.objects.filter(position=world["position"]).first().pk
+        if PositionMember.objects.filter(position=world["position"]).exists()
+        else 0,
+        "candidate_id": world["done"].candidate_id,
+        "user_id": world["users"][0].pk,
+        "question_id": world["template"].items.first().question_id,
     }
     found = []
     for pattern in interview_urls.urlpatterns:

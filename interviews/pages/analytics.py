@@ -180,8 +180,9 @@ def scope_for(
 
 def user_names(ids: Iterable[int]) -> dict[int, str]:
     users = get_user_model().objects.filter(pk__in=set(ids))
+    # The username beside the name: two demo interviewers share a first name.
     return {
-        pk: (f"{first} {last}".strip() or username)
+        pk: (f"{f'{first} {last}'.strip()} ({username})" if (first or last) else username)
         for pk, username, first, last in users.values_list(
             "pk", "username", "first_name", "last_name"
         )
