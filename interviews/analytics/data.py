@@ -166,12 +166,17 @@ def _candidate_key_expression(prefix: str) -> Any:
     )
 
 
-def rating_records(scope: Scope) -> list[RatingRecord]:
-    """One RatingRecord per question record of the scope's eligible sessions."""
+def rating_records(session_ids: Sequence[int]) -> list[RatingRecord]:
+    """One RatingRecord per question record of these (eligible) sessions.
+
+    The ids come first in their own query (`session_facets`): given the EXISTS subqueries
+    of `eligible_sessions` inline, the planner of a freshly loaded database (no
+    statistics yet) chose plans that ran for minutes.
+    """
     rows = (
         QuestionRecord.objects.filter(
             scorecard__submitted_at__isnull=False,
-            scorecard__session__in=eligible_sessions(scope).values("pk"),
+            scorecard__session_id__in=session_ids,
         )
         .annotate(
             applicant=_candidate_key_expression("scorecard__session__"),
@@ -206,8 +211,8 @@ def rating_records(scope: Scope) -> list[RatingRecord]:
     return list(map(RatingRecord._make, rows))
 
 
-def scorecard_records(scope: Scope) -> list[ScorecardRecord]:
-    """One ScorecardRecord per submitted scorecard of the scope's eligible sessions."""
+def scorecard_records(session_ids: Sequence[int]) -> list[ScorecardRecord]:
+    """One ScorecardRecord per submitted scorecard of these (eligible) sessions."""
     levels = [
         When(recommendation=name, then=Value(level))
         for name, level in figures.RECOMMENDATION_LEVELS.items()
@@ -216,7 +221,7 @@ def scorecard_records(scope: Scope) -> list[ScorecardRecord]:
         Scorecard.objects.filter(
             submitted_at__isnull=False,
             recommendation__in=list(figures.RECOMMENDATION_LEVELS),
-            session__in=eligible_sessions(scope).values("pk"),
+            session_id__in=session_ids,
         )
         .annotate(
             applicant=_candidate_key_expression("session__"),
@@ -414,10 +419,10 @@ def compute_sections(scope: Scope, *, bootstrap: bool = True) -> dict[str, dict[
     """Every figure of the scope, as the snapshot sections the pages read."""
     with reporting_reads():
         sig = signature(scope)
-        ratings = rating_records(scope)
-        cards = scorecard_records(scope)
-        decided = outcomes(scope)
         facets = session_facets(scope)
+        ratings = rating_records(list(facets))
+        cards = scorecard_records(list(facets))
+        decided = outcomes(scope)
     groups = figures.group_ratings(ratings)
     interviewer_rows = figures.interviewer_figures(groups, cards, decided)
     question_rows = figures.question_figures(groups, decided)
@@ -531,10 +536,12 @@ def read_sections(scope: Scope, names: Sequence[str]) -> Sections:
         computed_at = next(at for section, _, at in rows if section == SECTION_SUMMARY)
         return Sections(parts[SECTION_SUMMARY], parts, computed_at, live=False, preparing=False)
     with reporting_reads():
-        size = QuestionRecord.objects.filter(
-            scorecard__submitted_at__isnull=False,
-            scorecard__session__in=eligible_sessions(scope).values("pk"),
-        ).count()
+        # The size of the work: the scope's submitted answers (an upper bound of what
+        # enters, one aggregate query).
+        records = QuestionRecord.objects.filter(scorecard__submitted_at__isnull=False)
+        if scope.positions is not None:
+            records = records.filter(scorecard__session__position_id__in=scope.positions)
+        size = records.count()
     large = size > SYNCHRONOUS_RECORD_LIMIT
     if large and not scope.filtered:
         # The worker's sweep stores this scope within a minute (tasks.refresh_analytics).
