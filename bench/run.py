@@ -219,6 +219,7 @@ def prepare_data(args: argparse.Namespace, database_url: str, env: dict[str, str
     recorded = marker and {k: marker["sizes"].get(k) for k in sizes}
     if marker and recorded == sizes:
         say(f"data already at this size (generated in {marker['seconds']:.0f}s); reusing it")
+        refresh_analytics(env)
         return marker
     if marker:
         ensure_database(database_url, fresh=True)
@@ -237,7 +238,18 @@ def prepare_data(args: argparse.Namespace, database_url: str, env: dict[str, str
     marker = load_marker(env)
     if not marker:
         raise BenchError("generate_load_data finished but recorded no sizes")
+    refresh_analytics(env)
     return marker
+
+
+def refresh_analytics(env: dict[str, str]) -> None:
+    """The analytics snapshots, as the worker's sweep would have made them (seconds)."""
+    run_step(
+        "analytics snapshots",
+        [PYTHON, "manage.py", "refresh_analytics"],
+        timeout=900,
+        env=env,
+    )
 
 
 # --- The app server ---------------------------------------------------------------------
@@ -554,6 +566,28 @@ def endpoints(fixtures: dict[str, Any], scale: int) -> list[Endpoint]:
         ),
         Endpoint("compare_5", "manager", compare_url(COMPARISON_SCORECARDS)),
         Endpoint("export_csv", "manager", export_url(EXPORT_SCORECARDS)),
+        # Analytics (PRODUCT E): read from the snapshots refresh_analytics stored.
+        Endpoint("analytics_reliability", "manager", lambda f: first(["interviews:analytics"], [])),
+        Endpoint(
+            "analytics_interviewers",
+            "manager",
+            lambda f: first(["interviews:analytics_interviewers"], []),
+        ),
+        Endpoint(
+            "analytics_questions",
+            "manager",
+            lambda f: first(["interviews:analytics_questions"], []) + "?sort=-auc",
+        ),
+        Endpoint(
+            "analytics_own_calibration",
+            "interviewer",
+            # Data generated before the fixture recorded the id: the listing, their own row.
+            lambda f: (
+                first(["interviews:analytics_interviewer"], [f["interviewer_id"]])
+                if f.get("interviewer_id")
+                else first(["interviews:analytics_interviewers"], [])
+            ),
+        ),
     ]
     if scale > 1:
         items += [

@@ -9,6 +9,7 @@ export, count or ordering reaches other people's scores.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -26,7 +27,7 @@ from interviews.models import (
     TeamRole,
 )
 from interviews.sql import instance_from_row, select_list
-from intervy.roles import is_admin, is_hiring_manager
+from intervy.roles import is_admin, is_hiring_manager, works_on_templates
 
 # --- Hiring teams (PRODUCT F1) ----------------------------------------------------------
 
@@ -356,3 +357,88 @@ def sessions_visible_to(user: Any) -> QuerySet[InterviewSession]:
     return InterviewSession.objects.filter(
         on_panel | Q(position__in=positions_schedulable_by(user))
     )
+
+
+# --- Analytics (PRODUCT E5) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnalyticsAudience:
+    """What one user's analytics pages are computed from and may show.
+
+    `positions` is the data's scope (None: every position); `all_interviewers` whether
+    the pages list every interviewer of it, or only the user's own figures.
+    """
+
+    user_id: int
+    positions: tuple[int, ...] | None
+    all_interviewers: bool
+
+    def shows_interviewer(self, interviewer_id: int) -> bool:
+        return self.all_interviewers or interviewer_id == self.user_id
+
+
+def may_see_analytics(user: Any) -> bool:
+    """Interviewers, hiring managers and admins; curators and the role-less see nothing."""
+    return works_on_templates(user)
+
+
+def analytics_audience(user: Any) -> AnalyticsAudience:
+    """Whose figures and which data (ANALYTICS.md: figures about people are scoped).
+
+    - Admins: every interviewer, every position.
+    - Hiring managers: the interviewers and questions of their own positions' sessions.
+    - Interviewers: their own calibration figures and the question health of the bank,
+      from every session (their own figures only involve the panels they sat on, whose
+      scorecards they have seen once they submitted).
+    Only sessions whose whole panel has submitted ever enter (analytics/data.py).
+    """
+    if is_admin(user):
+        return AnalyticsAudience(user.pk, None, all_interviewers=True)
+    if is_hiring_manager(user):
+        managed = tuple(positions_for_manager(user).order_by("pk").values_list("pk", flat=True))
+        return AnalyticsAudience(user.pk, managed, all_interviewers=True)
+    return AnalyticsAudience(user.pk, None, all_interviewers=False)
+
+
+def analytics_interviewer_for(user: Any, interviewer_id: int) -> tuple[Any, AnalyticsAudience]:
+    """The interviewer whose calibration page the user may open, and the user's audience.
+
+    One's own page; a hiring manager's, of an interviewer on a panel of their positions;
+    an admin's, of anyone who has sat on a panel. 404 for everyone else.
+    """
+    from django.contrib.auth import get_user_model
+
+    audience = analytics_audience(user)
+    if not audience.shows_interviewer(interviewer_id):
+        raise Http404("No such interviewer.")
+    panels = Scorecard.objects.filter(interviewer_id=interviewer_id)
+    if audience.positions is not None:
+        panels = panels.filter(session__position_id__in=audience.positions)
+    people = get_user_model().objects.filter(pk=interviewer_id)
+    if interviewer_id != user.pk:
+        people = people.filter(Exists(panels.filter(interviewer_id=OuterRef("pk"))))
+    interviewer = people.first()
+    if interviewer is None:
+        raise Http404("No such interviewer.")
+    return interviewer, audience
+
+
+def analytics_positions_for(audience: AnalyticsAudience) -> QuerySet[Position]:
+    """The positions an audience's filter form offers."""
+    positions = Position.objects.order_by("title", "pk")
+    if audience.positions is None:
+        return positions
+    return positions.filter(pk__in=audience.positions)
+
+
+def visible_scorecard_ids(
+    user: Any, *, interviewer_id: int, session_ids: list[int]
+) -> dict[int, int]:
+    """session → the interviewer's scorecard on it, for the sessions the user may read
+    that scorecard on (blind review's door, one query)."""
+    cards = _visible_to(
+        user,
+        Scorecard.objects.filter(session_id__in=session_ids, interviewer_id=interviewer_id),
+    ).filter(submitted_at__isnull=False)
+    return dict(cards.values_list("session_id", "pk"))

@@ -1167,3 +1167,32 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.status})"
+
+
+# --- Analytics (PRODUCT E) --------------------------------------------------------------
+
+
+class AnalyticsSnapshot(models.Model):
+    """Precomputed analytics figures of one scope, one section per row (ANALYTICS.md).
+
+    `scope` names the data (interviews/analytics/data.py `Scope.key`: which positions,
+    template and dates); `section` which part of the figures the payload holds (the
+    summary with panel reliability, the interviewer and question tables, one detail
+    page's data). `signature` describes the submitted data the figures were computed
+    from, so the minute sweep can tell when they are stale. Written by the worker only
+    (interviews/tasks.py `refresh_analytics`); pages read them.
+    """
+
+    scope = models.CharField(max_length=200)
+    section = models.CharField(max_length=80)
+    signature = models.CharField(max_length=200)
+    computed_at = models.DateTimeField()
+    payload = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "section"], name="analytics_scope_section"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} · {self.section}"

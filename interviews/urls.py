@@ -3,6 +3,7 @@
 from django.urls import path
 
 from interviews.views import (
+    analytics,
     builder,
     candidates,
     exports,
@@ -163,5 +164,22 @@ urlpatterns += [
         "positions/<int:position_id>/export.json",
         exports.position_export_json,
         name="position_export_json",
+    ),
+]
+
+# --- analytics (views/analytics.py) ---------------------------------------------------
+urlpatterns += [
+    path("analytics/", analytics.reliability, name="analytics"),
+    path("analytics/interviewers/", analytics.interviewers, name="analytics_interviewers"),
+    path(
+        "analytics/interviewers/<int:user_id>/",
+        analytics.interviewer,
+        name="analytics_interviewer",
+    ),
+    path("analytics/questions/", analytics.questions, name="analytics_questions"),
+    path(
+        "analytics/questions/<int:question_id>/",
+        analytics.question,
+        name="analytics_question",
     ),
 ]

@@ -148,6 +148,11 @@ class Roles:
         return reads_the_bank(self._user)
 
     @property
+    def analytics(self) -> bool:
+        """The analytics pages: interviewers (their own figures), managers and admins."""
+        return works_on_templates(self._user)
+
+    @property
     def scheduler(self) -> bool:
         return may_schedule(self._user)
 
@@ -166,6 +171,7 @@ def navigation_urls() -> dict[str, str]:
         "positions": "interviews:position_list",
         "templates": "interviews:template_list",
         "schedule": "interviews:session_new",
+        "analytics": "interviews:analytics",
         "admin": "admin:index",
         "logout": "logout",
     }

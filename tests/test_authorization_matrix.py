@@ -293,6 +293,19 @@ RULES: dict[str, dict[str, Any]] = {
     "api:get_scorecard": API_REVIEW,
     "api:list_decisions": API_LOOP,
     "api:create_decision": API_LOOP,
+    # Analytics (PRODUCT E): interviewers, hiring managers and admins; what each sees in
+    # them is access.analytics_audience's say (tests/test_analytics_pages.py).
+    "interviews:analytics": TEMPLATE_USERS,
+    "interviews:analytics_interviewers": TEMPLATE_USERS,
+    "interviews:analytics_questions": TEMPLATE_USERS,
+    "interviews:analytics_question": TEMPLATE_USERS,
+    # The panelist's calibration page: their own, their position's manager's, admins'.
+    "interviews:analytics_interviewer": {
+        **every(404, anonymous=LOGIN, no_role=403, curator=403),
+        "panelist": OK,
+        "owner": OK,
+        "admin": OK,
+    },
 }
 # The API's writes are asked with a valid JSON body, so what answers is the door, not the parser.
 API_WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
@@ -498,6 +511,8 @@ def kwargs_for(route: Route, world: dict[str, Any]) -> dict[str, Any]:
         "url": lambda: "no-such-page/",
         "rest": lambda: "no-such-endpoint/",
         "token_id": lambda: world["token"].pk,
+        "user_id": lambda: world["users"]["panelist"].pk,
+        "question_id": lambda: world["question"].pk,
     }
     return {name: values[name]() for name in route.kwargs_names}
 

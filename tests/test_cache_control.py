@@ -53,6 +53,12 @@ PAGES = [
         "post",
         {"kind": "advance", "rationale": "Solid.", "override_reason": "Next round is booked."},
     ),
+    ("interviews:analytics", "manager", "get", None),
+    ("interviews:analytics_interviewers", "manager", "get", None),
+    ("interviews:analytics_interviewer", "manager", "get", None),
+    ("interviews:analytics_interviewer", "interviewer", "get", None),
+    ("interviews:analytics_questions", "interviewer", "get", None),
+    ("interviews:analytics_question", "manager", "get", None),
 ]
 
 
@@ -63,6 +69,13 @@ def url_for(name, world):
         return reverse(name, args=[world["card"].pk])
     if name.startswith("interviews:candidate_"):
         return reverse(name, args=[world["position"].pk, world["session"].candidate_id])
+    if name == "interviews:analytics_interviewer":
+        return reverse(name, args=[world["card"].interviewer_id])
+    if name == "interviews:analytics_question":
+        question = world["session"].questions.exclude(source_question=None).first()
+        return reverse(name, args=[question.source_question_id])
+    if name.startswith("interviews:analytics"):
+        return reverse(name)
     if name.startswith("interviews:position") or name == "interviews:compare":
         if name == "interviews:position_list":
             return reverse(name)
@@ -100,7 +113,15 @@ def test_every_score_page_of_the_app_is_in_the_list():
         for p in urls.urlpatterns
         if (
             p.name.startswith(
-                ("scorecard", "debrief", "position", "compare", "session_export", "candidate_")
+                (
+                    "scorecard",
+                    "debrief",
+                    "position",
+                    "compare",
+                    "session_export",
+                    "candidate_",
+                    "analytics",
+                )
             )
             # The hiring team's forms answer with the team, not with scores.
             and not p.name.startswith("position_team")

@@ -75,6 +75,8 @@ def urls_of(world) -> list[str]:
         "scorecard_id": Scorecard.objects.filter(session=world["done"]).first().pk,
         "candidate_id": world["done"].candidate_id,
         "member_id": world["member"].pk,
+        "user_id": world["users"][0].pk,
+        "question_id": world["template"].items.first().question_id,
     }
     found = []
     for pattern in interview_urls.urlpatterns:

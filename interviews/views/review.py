@@ -37,6 +37,7 @@ from interviews.models import (
     Scorecard,
     SessionQuestion,
 )
+from interviews.pages.analytics import position_reliability
 from interviews.pages.position_team import team_panel
 from interviews.views.scorecards import Row, Sheet, build_sheets
 from intervy.dbrouter import reporting_reads
@@ -251,6 +252,7 @@ def position_detail(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
         "candidates": list(summaries.values()),
         "max_compared": MAX_COMPARED,
         "team": team_panel(position),
+        "reliability": position_reliability(position),
     }
     return TemplateResponse(request, "interviews/position_detail.html", context)
 

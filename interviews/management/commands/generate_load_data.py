@@ -944,6 +944,7 @@ class LoadData:
         )
         self.fixtures = {
             "interviewer": BENCH_INTERVIEWER,
+            "interviewer_id": self.bench_interviewer_id,
             "manager": BENCH_MANAGER,
             "password": BENCH_PASSWORD,
             "runner_session": runner.id,

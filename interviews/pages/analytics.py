@@ -1,0 +1,636 @@
+"""Page data of the analytics pages (PRODUCT E): snapshot sections → rows to render.
+
+Every figure becomes a `Shown`: its text (value and interval), its n and its gate, so a
+template cannot show a hidden figure's number or forget the "provisional" mark. Names
+(interviewers, questions, templates, positions, candidates) are read in one query each,
+so a page's query count does not grow with the data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.http import HttpResponse
+from django.urls import reverse
+
+from interviews.access import (
+    AnalyticsAudience,
+    analytics_positions_for,
+    visible_scorecard_ids,
+)
+from interviews.analytics import data, svg
+from interviews.analytics.figures import DRIFT_PROMPT
+from interviews.models import Candidate, InterviewTemplate, Position
+from questions.models import Question
+
+RECOMMENDATIONS = ("Strong no", "No", "Yes", "Strong yes")
+COACHING_NOTE = (
+    "These figures are prompts for a calibration conversation, not verdicts on anyone: "
+    "each compares an interviewer with the co-panelists who heard the same answers."
+)
+
+
+# --- one figure as shown ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    text: str
+    n: int
+    gate: str
+    sort: float | None = None
+
+    @property
+    def hidden(self) -> bool:
+        return self.gate == "hidden"
+
+    @property
+    def provisional(self) -> bool:
+        return self.gate == "provisional"
+
+
+def _num(value: float | None, digits: int = 2, *, signed: bool = False) -> str:
+    if value is None:
+        return "—"
+    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def shown_proportion(p: Mapping[str, Any]) -> Shown:
+    if p["gate"] == "hidden" or p["share"] is None:
+        return Shown("—", p["n"], p["gate"])
+    return Shown(
+        f"{_pct(p['share'])} ({_pct(p['low'])}–{_pct(p['high'])})", p["n"], p["gate"], p["share"]
+    )
+
+
+def shown_leniency(lenience: Mapping[str, Any]) -> Shown:
+    if lenience["gate"] == "hidden" or lenience["shrunk"] is None:
+        return Shown("—", lenience["n"], lenience["gate"])
+    return Shown(
+        f"{_num(lenience['shrunk'], signed=True)} "
+        f"(raw {_num(lenience['mean'], signed=True)}, 95 % "
+        f"{_num(lenience['low'], signed=True)}…{_num(lenience['high'], signed=True)})",
+        lenience["n"],
+        lenience["gate"],
+        lenience["shrunk"],
+    )
+
+
+def shown_alpha(reliability: Mapping[str, Any] | None) -> Shown:
+    if reliability is None:
+        return Shown("—", 0, "hidden")
+    if reliability["gate"] == "hidden" or reliability["ordinal"] is None:
+        return Shown("—", reliability["n"], reliability["gate"])
+    interval = (
+        f", 95 % {_num(reliability['low'])}…{_num(reliability['high'])}"
+        if reliability["low"] is not None
+        else ""
+    )
+    return Shown(
+        f"{_num(reliability['ordinal'])}{interval}",
+        reliability["n"],
+        reliability["gate"],
+        reliability["ordinal"],
+    )
+
+
+def shown_interval_alpha(reliability: Mapping[str, Any] | None) -> Shown:
+    if reliability is None or reliability["gate"] == "hidden":
+        return Shown("—", 0 if reliability is None else reliability["n"], "hidden")
+    return Shown(
+        _num(reliability["interval"]),
+        reliability["n"],
+        reliability["gate"],
+        reliability["interval"],
+    )
+
+
+def shown_value(value: float | None, n: int, gate: str, *, signed: bool = False) -> Shown:
+    if gate == "hidden" or value is None:
+        return Shown("—", n, gate)
+    return Shown(_num(value, signed=signed), n, gate, value)
+
+
+def _date(value: str | None) -> str:
+    return datetime.fromisoformat(value).date().isoformat() if value else "—"
+
+
+# --- the filter -------------------------------------------------------------------------
+
+
+class AnalyticsFilter(forms.Form):
+    """Position, template and date range (GET): narrows the scope; works without JS."""
+
+    position = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    template = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    start = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
+    end = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
+
+    def __init__(self, data: Any, *, audience: AnalyticsAudience) -> None:
+        super().__init__(data)
+        positions = list(analytics_positions_for(audience).values_list("pk", "title"))
+        templates = InterviewTemplate.objects.order_by("name", "pk")
+        if audience.positions is not None:
+            templates = templates.filter(sessions__position_id__in=audience.positions).distinct()
+        self.fields["position"].choices = [("", "All positions"), *positions]
+        self.fields["template"].choices = [
+            ("", "All templates"),
+            *templates.values_list("pk", "name"),
+        ]
+
+
+def scope_for(
+    request_get: Mapping[str, Any], audience: AnalyticsAudience
+) -> tuple[data.Scope, AnalyticsFilter]:
+    form = AnalyticsFilter(
+        {k: request_get.get(k) for k in ("position", "template", "start", "end")},
+        audience=audience,
+    )
+    if not form.is_valid():
+        return data.Scope(positions=audience.positions), form
+    position: int | None = form.cleaned_data["position"]
+    start: date | None = form.cleaned_data["start"]
+    end: date | None = form.cleaned_data["end"]
+    # A position filter stays within the audience's positions: the choices say so.
+    positions = (position,) if position is not None else audience.positions
+    scope = data.Scope(
+        positions=positions,
+        template=form.cleaned_data["template"],
+        start=start,
+        end=end,
+        narrowed=position is not None,
+    )
+    return scope, form
+
+
+# --- names --------------------------------------------------------------------------
+
+
+def user_names(ids: Iterable[int]) -> dict[int, str]:
+    users = get_user_model().objects.filter(pk__in=set(ids))
+    # The username beside the name: two demo interviewers share a first name.
+    return {
+        pk: (f"{f'{first} {last}'.strip()} ({username})" if (first or last) else username)
+        for pk, username, first, last in users.values_list(
+            "pk", "username", "first_name", "last_name"
+        )
+    }
+
+
+def question_names(ids: Iterable[int | None]) -> dict[int, tuple[str, str]]:
+    questions = Question.objects.filter(pk__in={i for i in ids if i is not None})
+    return {pk: (title, slug) for pk, title, slug in questions.values_list("pk", "title", "slug")}
+
+
+# --- pages ----------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    sections: data.Sections
+    form: AnalyticsFilter
+    scope: data.Scope
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> dict[str, Any] | None:
+        return self.sections.summary
+
+
+def _freshness(sections: data.Sections) -> str:
+    if sections.preparing:
+        return "The figures for this view are being prepared by the worker (within a minute)."
+    if sections.live:
+        return "Computed just now for this view."
+    assert sections.computed_at is not None  # noqa: S101 - a stored snapshot has a time
+    return f"Figures as of {sections.computed_at:%Y-%m-%d %H:%M} UTC (refreshed within a minute)."
+
+
+def interviewer_row(figure: Mapping[str, Any], names: Mapping[int, str]) -> dict[str, Any]:
+    interviewer = figure["interviewer_id"]
+    return {
+        "id": interviewer,
+        "name": names.get(interviewer, f"#{interviewer}"),
+        "url": reverse("interviews:analytics_interviewer", args=[interviewer]),
+        "scorecards": figure["scorecards"],
+        "leniency": shown_leniency(figure["leniency"]),
+        "recommendation_leniency": shown_leniency(figure["recommendation_leniency"]),
+        "pass_share_leniency": shown_leniency(figure["pass_share_leniency"]),
+        "mix": [
+            (label, shown_proportion(p))
+            for label, p in zip(RECOMMENDATIONS, figure["recommendation_mix"], strict=True)
+        ],
+        "pass_share": shown_proportion(figure["pass_share"]),
+        "panel_agreement": shown_proportion(figure["panel_agreement"]),
+        "outcome_agreement": shown_proportion(figure["outcome_agreement"]),
+        "not_assessed": shown_proportion(figure["not_assessed"]),
+        "tts_median": shown_value(
+            figure["time_to_submit"]["median_hours"],
+            figure["time_to_submit"]["n"],
+            figure["time_to_submit"]["gate"],
+        ),
+        "tts_p90": shown_value(
+            figure["time_to_submit"]["p90_hours"],
+            figure["time_to_submit"]["n"],
+            figure["time_to_submit"]["gate"],
+        ),
+        "within_24h": shown_proportion(figure["time_to_submit"]["within_24h"]),
+        "flags": figure["flags"],
+    }
+
+
+def interviewers_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
+    scope, form = scope_for(get, audience)
+    sections = data.read_sections(scope, [data.SECTION_INTERVIEWERS])
+    part = sections.part(data.SECTION_INTERVIEWERS) or {"rows": []}
+    figures_rows = [r for r in part["rows"] if audience.shows_interviewer(r["interviewer_id"])]
+    names = user_names(r["interviewer_id"] for r in figures_rows)
+    rows = [interviewer_row(r, names) for r in figures_rows]
+    rows.sort(key=lambda r: r["name"].lower())
+    return Page(sections, form, scope, rows, {"freshness": _freshness(sections)})
+
+
+def interviewer_page(
+    get: Mapping[str, Any], audience: AnalyticsAudience, *, user: Any, interviewer: Any
+) -> Page:
+    scope, form = scope_for(get, audience)
+    detail_name = data.INTERVIEWER_SECTION.format(interviewer.pk)
+    sections = data.read_sections(scope, [data.SECTION_INTERVIEWERS, detail_name])
+    part = sections.part(data.SECTION_INTERVIEWERS) or {"rows": []}
+    figure = next((r for r in part["rows"] if r["interviewer_id"] == interviewer.pk), None)
+    names = user_names([interviewer.pk])
+    detail = sections.part(detail_name) or {
+        "answers": [],
+        "by_question": [],
+        "by_candidate": [],
+        "shared_answers": 0,
+    }
+    questions = question_names(
+        [a["question"] for a in detail["answers"]] + [q["question"] for q in detail["by_question"]]
+    )
+    candidate_ids = {a["candidate"] for a in detail["answers"]} | {
+        c["candidate"] for c in detail["by_candidate"]
+    }
+    candidates = dict(Candidate.objects.filter(pk__in=candidate_ids).values_list("pk", "full_name"))
+    cards = visible_scorecard_ids(
+        user,
+        interviewer_id=interviewer.pk,
+        session_ids=sorted({a["session"] for a in detail["answers"]}),
+    )
+    answers = []
+    for answer in detail["answers"]:
+        title = questions.get(answer["question"], ("Ad hoc question", ""))[0]
+        card = cards.get(answer["session"])
+        answers.append(
+            {
+                **answer,
+                "question_title": title,
+                "candidate_name": candidates.get(answer["candidate"], "—"),
+                "deviation_text": _num(answer["deviation"], signed=True),
+                "others_text": _num(answer["others_mean"]),
+                "scorecard_url": (
+                    reverse("interviews:scorecard_detail", args=[card]) if card else None
+                ),
+            }
+        )
+    by_question = [
+        {
+            **row,
+            "title": questions.get(row["question"], ("Ad hoc questions", ""))[0],
+            "url": (
+                reverse("interviews:analytics_question", args=[row["question"]])
+                if row["question"] is not None
+                else None
+            ),
+            "mean_text": _num(row["mean"], signed=True),
+        }
+        for row in detail["by_question"]
+    ]
+    by_candidate = [
+        {
+            **row,
+            "name": candidates.get(row["candidate"], "—"),
+            "mean_text": _num(row["mean"], signed=True),
+        }
+        for row in detail["by_candidate"]
+    ]
+    return Page(
+        sections,
+        form,
+        scope,
+        [interviewer_row(figure, names)] if figure else [],
+        {
+            "freshness": _freshness(sections),
+            "answers": answers,
+            "by_question": by_question,
+            "by_candidate": by_candidate,
+            "shared_answers": detail["shared_answers"],
+        },
+    )
+
+
+QUESTION_SORTS: Mapping[str, Callable[[dict[str, Any]], Any]] = {
+    "title": lambda r: r["title"].lower(),
+    "exposure": lambda r: r["times_asked"],
+    "not_assessed": lambda r: r["not_assessed"].sort,
+    "mean": lambda r: r["mean"].sort,
+    "sd": lambda r: r["sd"].sort,
+    "ceiling": lambda r: r["ceiling_share"].sort,
+    "floor": lambda r: r["floor_share"].sort,
+    "item_rest": lambda r: r["item_rest"].sort,
+    "auc": lambda r: r["auc"].sort,
+    "alpha": lambda r: r["alpha"].sort,
+    "drift": lambda r: r["drift_slope"].sort,
+}
+
+
+QUESTIONS_PER_PAGE = 50
+
+
+def _bars(row: Mapping[str, Any]) -> Any:
+    if row["distribution_gate"] == "hidden":
+        return None
+    return svg.distribution_bars(
+        chart_id=f"dist-{row['key']}",
+        title=f"Scores of {row['title']} (version {row['version']})",
+        counts=row["counts"],
+    )
+
+
+def question_row(
+    row: Mapping[str, Any], names: Mapping[int, tuple[str, str]], *, chart: bool = True
+) -> dict[str, Any]:
+    question = row["question_id"]
+    title, slug = names.get(question, (f"Question #{question}", ""))
+    dist = row["distribution"]
+    drift = row["drift"]
+    key = f"q{question}-v{row['question_version']}"
+    shares = dist["shares"]
+    result = {
+        "key": key,
+        "question": question,
+        "version": row["question_version"],
+        "title": title,
+        "slug": slug,
+        "times_asked": row["exposure"]["times_asked"],
+        "candidates": row["exposure"]["candidates"],
+        "first": _date(row["exposure"]["first"]),
+        "last": _date(row["exposure"]["last"]),
+        "not_assessed": shown_proportion(row["not_assessed"]),
+        "counts": dist["counts"],
+        "shares": [_pct(s) for s in shares] if shares else None,
+        "bars": None,
+        "distribution_n": dist["n"],
+        "distribution_gate": dist["gate"],
+        "mean": shown_value(dist["mean"], dist["n"], dist["gate"]),
+        "sd": shown_value(dist["sd"], dist["n"], dist["gate"]),
+        "ceiling_share": Shown(
+            _pct(shares[3]) if shares else "—",
+            dist["n"],
+            dist["gate"],
+            shares[3] if shares else None,
+        ),
+        "floor_share": Shown(
+            _pct(shares[0]) if shares else "—",
+            dist["n"],
+            dist["gate"],
+            shares[0] if shares else None,
+        ),
+        "ceiling": dist["ceiling"],
+        "floor": dist["floor"],
+        "item_rest": shown_value(
+            row["item_rest"]["value"], row["item_rest"]["n"], row["item_rest"]["gate"]
+        ),
+        "auc": shown_value(
+            row["separation"]["auc"], row["separation"]["n"], row["separation"]["gate"]
+        ),
+        "auc_hired": row["separation"]["hired"],
+        "auc_rejected": row["separation"]["rejected"],
+        "alpha": shown_alpha(row["alpha"]),
+        "alpha_interval": shown_interval_alpha(row["alpha"]),
+        "drift_slope": shown_value(
+            drift["slope_per_90_days"], drift["n"], drift["gate"], signed=True
+        ),
+        "drift_span": round(drift["span_days"]),
+        "drift_alarmed": drift["alarmed"],
+        "drift_alarm_text": (
+            f"Alarm since {_date(drift['alarms'][0])}: {DRIFT_PROMPT}" if drift["alarmed"] else ""
+        ),
+        "flags": row["flags"],
+    }
+    if chart:
+        _decorate(result)
+    return result
+
+
+def _decorate(row: dict[str, Any]) -> None:
+    """The links and the chart of a row that is shown (not of every row: reverse() and
+    the SVG cost time per row, and a listing shows one page of them)."""
+    row["url"] = reverse("interviews:analytics_question", args=[row["question"]])
+    row["bank_url"] = reverse("questions:detail", args=[row["slug"]]) if row["slug"] else None
+    row["bars"] = _bars(row)
+
+
+def questions_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
+    scope, form = scope_for(get, audience)
+    sections = data.read_sections(scope, [data.SECTION_QUESTIONS])
+    part = sections.part(data.SECTION_QUESTIONS) or {"rows": []}
+    names = question_names(r["question_id"] for r in part["rows"])
+    rows = [question_row(r, names, chart=False) for r in part["rows"]]
+    sort = get.get("sort") or "title"
+    if sort.lstrip("-") not in QUESTION_SORTS:
+        sort = "title"
+    descending = sort.startswith("-")
+    key = QUESTION_SORTS[sort.lstrip("-")]
+    present = [r for r in rows if key(r) is not None]
+    missing = [r for r in rows if key(r) is None]
+    present.sort(key=key, reverse=descending)
+    missing.sort(key=lambda r: r["title"].lower())
+    ordered = present + missing
+    try:
+        number = max(1, int(get.get("page") or 1))
+    except ValueError:
+        number = 1
+    pages_count = max(1, -(-len(ordered) // QUESTIONS_PER_PAGE))
+    number = min(number, pages_count)
+    shown = ordered[(number - 1) * QUESTIONS_PER_PAGE : number * QUESTIONS_PER_PAGE]
+    query = {k: v for k, v in get.items() if k in ("position", "template", "start", "end") and v}
+    links = {}
+    for name in QUESTION_SORTS:
+        # Clicking the current sort reverses it; a figure sorts highest first, titles A–Z.
+        first = name if name == "title" else f"-{name}"
+        target = first.lstrip("-") if sort == first and first.startswith("-") else first
+        if sort == first and not first.startswith("-"):
+            target = f"-{name}"
+        links[name] = "?" + urlencode({**query, "sort": target})
+    for row in shown:
+        _decorate(row)
+    paging = {
+        "number": number,
+        "count": pages_count,
+        "total": len(ordered),
+        "previous": "?" + urlencode({**query, "sort": sort, "page": number - 1})
+        if number > 1
+        else None,
+        "next": "?" + urlencode({**query, "sort": sort, "page": number + 1})
+        if number < pages_count
+        else None,
+    }
+    return Page(
+        sections,
+        form,
+        scope,
+        shown,
+        {
+            "freshness": _freshness(sections),
+            "sort": sort,
+            "sort_links": links,
+            "paging": paging,
+            "all_rows": ordered,
+        },
+    )
+
+
+def question_page(
+    get: Mapping[str, Any], audience: AnalyticsAudience, *, question: Question
+) -> Page:
+    scope, form = scope_for(get, audience)
+    name = data.QUESTION_SECTION.format(question.pk)
+    sections = data.read_sections(scope, [name])
+    detail = sections.part(name) or {"versions": []}
+    names = {question.pk: (question.title, question.slug)}
+    rows = []
+    for version in detail["versions"]:
+        row = question_row(version, names)
+        points = version["drift"].get("points") or []
+        alarms = version["drift"]["alarms"]
+        alarm_index = None
+        if alarms:
+            first = alarms[0]
+            alarm_index = next(
+                (i for i, (at, _) in enumerate(points) if at >= first), len(points) - 1
+            )
+        row["sparkline"] = (
+            svg.sparkline(
+                chart_id=f"drift-{row['key']}",
+                title=f"Drift of {question.title} (version {row['version']})",
+                values=[value for _, value in points],
+                alarm_index=alarm_index,
+            )
+            if points
+            else None
+        )
+        rows.append(row)
+    return Page(sections, form, scope, rows, {"freshness": _freshness(sections)})
+
+
+def reliability_rows(
+    breakdown: Mapping[str, Any], names: Mapping[int, str], url: Callable[[int], str | None]
+) -> list[dict[str, Any]]:
+    rows = []
+    for key, reliability in breakdown.items():
+        pk = int(key)
+        rows.append(
+            {
+                "id": pk,
+                "name": names.get(pk, f"#{pk}"),
+                "url": url(pk),
+                "alpha": shown_alpha(reliability),
+                "interval_alpha": shown_interval_alpha(reliability),
+                "ratings": reliability["ratings"],
+                "reading": reliability["reading"] or "—",
+            }
+        )
+    rows.sort(key=lambda r: r["name"].lower())
+    return rows
+
+
+def reliability_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
+    scope, form = scope_for(get, audience)
+    sections = data.read_sections(scope, [])
+    summary = sections.summary or {"by_template": {}, "by_position": {}, "reliability": None}
+    templates = dict(
+        InterviewTemplate.objects.filter(
+            pk__in=[int(k) for k in summary["by_template"]]
+        ).values_list("pk", "name")
+    )
+    positions = dict(
+        Position.objects.filter(pk__in=[int(k) for k in summary["by_position"]]).values_list(
+            "pk", "title"
+        )
+    )
+    return Page(
+        sections,
+        form,
+        scope,
+        [],
+        {
+            "freshness": _freshness(sections),
+            "overall": shown_alpha(summary["reliability"]),
+            "overall_interval": shown_interval_alpha(summary["reliability"]),
+            "overall_reading": (summary["reliability"] or {}).get("reading") or "—",
+            "by_template": reliability_rows(summary["by_template"], templates, lambda pk: None),
+            "by_position": reliability_rows(
+                summary["by_position"],
+                positions,
+                lambda pk: reverse("interviews:position_detail", args=[pk]),
+            ),
+        },
+    )
+
+
+def position_reliability(position: Position) -> dict[str, Any] | None:
+    """The position page's α: from the all-positions snapshot (one query), if stored."""
+    from interviews.models import AnalyticsSnapshot
+
+    payload = (
+        AnalyticsSnapshot.objects.filter(scope=data.Scope().key, section=data.SECTION_SUMMARY)
+        .values_list("payload", flat=True)
+        .first()
+    )
+    if payload is None:
+        return None
+    reliability = payload["by_position"].get(str(position.pk))
+    return {
+        "alpha": shown_alpha(reliability),
+        "interval_alpha": shown_interval_alpha(reliability),
+        "reading": (reliability or {}).get("reading") or "—",
+    }
+
+
+# --- CSV ------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, Shown):
+        text = value.text
+        if value.provisional:
+            text += " (provisional)"
+        return text
+    return value
+
+
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

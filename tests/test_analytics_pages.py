@@ -1,0 +1,310 @@
+"""The analytics pages (PRODUCT E): what each role sees, blind review, CSV, query counts,
+the planted truth found through the pages, and the snapshot refreshed by the sweep."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from interviews import tasks
+from interviews.analytics import data
+from interviews.analytics.figures import CALIBRATION_PROMPT, DRIFT_PROMPT
+from interviews.models import AnalyticsSnapshot, QuestionRecord, Recommendation, Scorecard
+from interviews.services import submit_scorecard
+from intervy.roles import INTERVIEWERS
+from tests import planted_analytics as planted
+from tests.analytics_db import write_history
+from tests.conftest import make_user
+from tests.factories import (
+    complete_and_score,
+    make_position,
+    make_question,
+    make_session,
+    make_template,
+)
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ("analytics", "analytics_interviewers", "analytics_questions")
+
+
+def score_and_submit(session, user, score: int, *, submit: bool = True) -> Scorecard:
+    card = Scorecard.objects.get(session=session, interviewer=user)
+    for record in QuestionRecord.objects.filter(scorecard=card):
+        QuestionRecord.record_score(
+            scorecard_id=card.pk,
+            session_question_id=record.session_question_id,
+            score=score,
+            by_id=user.pk,
+        )
+    card.recommendation = Recommendation.YES if score >= 3 else Recommendation.NO
+    card.summary = "Noted."
+    card.save()
+    if submit:
+        complete_and_score(session, card)
+        submit_scorecard(scorecard=card, by=user)
+    return card
+
+
+@pytest.fixture
+def small(interviewer, interviewer2, manager):
+    position = make_position(manager)
+    template = make_template(count=3, position=position, name="Backend loop")
+    done = make_session(panel=[interviewer, interviewer2], position=position, template=template)
+    score_and_submit(done, interviewer, 4)
+    score_and_submit(done, interviewer2, 2)
+    # A second session: interviewer2 is still writing theirs.
+    open_session = make_session(
+        panel=[interviewer, interviewer2], position=position, template=template
+    )
+    return {"position": position, "template": template, "done": done, "open": open_session}
+
+
+def page_text(client, name: str, *args, **params) -> str:
+    """The page's main content (the header's CSRF tokens and nonces differ every time)."""
+    response = client.get(reverse(f"interviews:{name}", args=args), params)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    html = response.content.decode()
+    main = re.search(r"<main.*</main>", html, re.S)
+    assert main is not None
+    nav = re.search(r'<nav aria-label="Main">.*?</nav>', html, re.S)
+    return (nav.group(0) if nav else "") + main.group(0)
+
+
+def test_manager_sees_both_interviewers_with_n_and_gates(client_for, small, manager):
+    client = client_for(manager)
+    text = page_text(client, "analytics_interviewers")
+    assert "Coaching prompts, not verdicts" in text
+    assert "Interviewer" in text and "Interviewer2" in text
+    # One co-rated candidate: leniency is hidden below 5, with its n shown.
+    assert "hidden: too few (n&nbsp;=&nbsp;1)" in text
+    assert "From 1 fully submitted session" in text
+
+
+def test_interviewer_sees_only_their_own_row(client_for, small, interviewer, interviewer2):
+    text = page_text(client_for(interviewer), "analytics_interviewers")
+    assert reverse("interviews:analytics_interviewer", args=[interviewer.pk]) in text
+    assert reverse("interviews:analytics_interviewer", args=[interviewer2.pk]) not in text
+    assert "You see your own figures" in text
+
+
+def test_other_manager_sees_nothing_of_the_position(client_for, small, other_manager):
+    text = page_text(client_for(other_manager), "analytics_interviewers")
+    assert "No interviewer has a submitted scorecard" in text
+    text = page_text(client_for(other_manager), "analytics_questions")
+    assert "No bank question was asked" in text
+
+
+def test_detail_pages_refuse_strangers(client_for, small, interviewer, interviewer2, other_manager):
+    url = reverse("interviews:analytics_interviewer", args=[interviewer2.pk])
+    assert client_for(interviewer).get(url).status_code == 404
+    assert client_for(other_manager).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["curator", "stranger"])
+def test_curators_and_the_roleless_get_403(client_for, small, role, request):
+    user = request.getfixturevalue(role)
+    for name in PAGES:
+        assert client_for(user).get(reverse(f"interviews:{name}")).status_code == 403
+
+
+def test_navigation_links_analytics_for_those_who_may_see_it(client_for, interviewer, curator):
+    assert "Analytics</a>" in page_text(client_for(interviewer), "analytics")
+    home = client_for(curator).get(reverse("questions:list")).content.decode()
+    assert "Analytics</a>" not in home
+
+
+def test_detail_page_links_only_visible_scorecards(client_for, small, manager, interviewer):
+    text = page_text(client_for(manager), "analytics_interviewer", interviewer.pk)
+    card = Scorecard.objects.get(session=small["done"], interviewer=interviewer)
+    assert reverse("interviews:scorecard_detail", args=[card.pk]) in text
+    assert "Where the difference from co-panelists is largest" in text
+    assert "+2.00" in text  # 4 against the co-panelist's 2
+
+
+def test_a_draft_and_a_blind_viewer_move_nothing(
+    client_for, small, interviewer, interviewer2, manager
+):
+    """interviewer2 is blind on the open session; interviewer submitting there changes
+    no figure for anyone (not even a count) until the whole panel has submitted."""
+    viewers = {"blind": interviewer2, "manager": manager, "submitter": interviewer}
+    pages = [
+        ("analytics_interviewers", ()),
+        ("analytics_questions", ()),
+        ("analytics", ()),
+        ("analytics_interviewer", (interviewer.pk,)),
+    ]
+
+    def snapshot():
+        out = {}
+        for who, user in viewers.items():
+            client = client_for(user)
+            for name, args in pages:
+                if name == "analytics_interviewer" and who == "blind":
+                    continue
+                out[who, name] = page_text(client, name, *args)
+        return out
+
+    before = snapshot()
+    score_and_submit(small["open"], interviewer, 1)
+    score_and_submit(small["open"], interviewer2, 3, submit=False)  # a draft with scores
+    assert snapshot() == before
+    complete_and_score(
+        small["open"], Scorecard.objects.get(session=small["open"], interviewer=interviewer2)
+    )
+    submit_scorecard(
+        scorecard=Scorecard.objects.get(session=small["open"], interviewer=interviewer2),
+        by=interviewer2,
+    )
+    after = snapshot()
+    assert "From 2 fully submitted sessions" in after["manager", "analytics_interviewers"]
+
+
+def test_csv_of_each_table(client_for, small, manager, interviewer):
+    client = client_for(manager)
+    for name, args, header in [
+        ("analytics_interviewers", (), "interviewer"),
+        ("analytics_questions", (), "question"),
+        ("analytics", (), "scope"),
+        ("analytics_interviewer", (interviewer.pk,), "candidate"),
+    ]:
+        response = client.get(reverse(f"interviews:{name}", args=args), {"format": "csv"})
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        assert response["Cache-Control"] == "private, no-store"
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert rows[0][0] == header
+        assert len(rows) >= 2
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    reverse("interviews:analytics_interviewers"), {"format": "csv"}
+                ).content.decode()
+            )
+        )
+    )
+    assert {row[0] for row in rows[1:]} == {
+        "Interviewer (interviewer)",
+        "Interviewer2 (interviewer2)",
+    }
+
+
+def test_question_page_links_bank_and_filters_by_template(client_for, small, admin_user):
+    client = client_for(admin_user)
+    question = small["template"].items.first().question
+    text = page_text(client, "analytics_question", question.pk)
+    assert reverse("questions:detail", args=[question.slug]) in text
+    assert reverse("admin:questions_question_change", args=[question.pk]) in text
+    assert "Version 1" in text
+    other = make_template(count=1, name="Unused")
+    text = page_text(client, "analytics_questions", template=other.pk)
+    assert "No bank question was asked" in text
+    text = page_text(client, "analytics_questions", template=small["template"].pk, sort="-auc")
+    assert question.title in text
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_query_counts_do_not_grow_with_the_data(client_for, interviewer, interviewer2, manager):
+    position = make_position(manager)
+    template = make_template(count=3, position=position)
+    client = client_for(manager)
+
+    def urls():
+        return [
+            reverse("interviews:analytics"),
+            reverse("interviews:analytics_interviewers"),
+            reverse("interviews:analytics_questions"),
+            reverse("interviews:analytics_interviewer", args=[interviewer.pk]),
+            reverse("interviews:analytics_question", args=[template.items.first().question_id]),
+        ]
+
+    def grow(sessions: int) -> None:
+        for _ in range(sessions):
+            session = make_session(
+                panel=[interviewer, interviewer2], position=position, template=template
+            )
+            score_and_submit(session, interviewer, 3)
+            score_and_submit(session, interviewer2, 2)
+        tasks.refresh_stale_analytics()
+
+    grow(1)
+    small_counts = [_queries(client, url) for url in urls()]
+    grow(6)
+    assert [_queries(client, url) for url in urls()] == small_counts
+
+
+def test_position_page_shows_alpha(client_for, small, manager):
+    tasks.refresh_stale_analytics()
+    text = (
+        client_for(manager)
+        .get(reverse("interviews:position_detail", args=[small["position"].pk]))
+        .content.decode()
+    )
+    assert "Panel reliability" in text
+    assert "hidden: too few" in text  # one pairable session: α hidden below 30 units
+
+
+def test_a_new_submission_shows_after_the_sweep(
+    client_for, small, interviewer, interviewer2, manager
+):
+    tasks.refresh_stale_analytics()
+    assert data.stale_scopes(data.default_scopes()) == []
+    client = client_for(manager)
+    assert "From 1 fully submitted session" in page_text(client, "analytics_interviewers")
+    card = Scorecard.objects.get(session=small["open"], interviewer=interviewer2)
+    score_and_submit(small["open"], interviewer, 3)
+    score_and_submit(small["open"], interviewer2, 3)
+    assert card.pk
+    # Until the worker runs, the page reads the stored snapshot.
+    assert "From 1 fully submitted session" in page_text(client, "analytics_interviewers")
+    assert tasks.enqueue_stale_analytics() >= 1
+    tasks.refresh_stale_analytics()
+    assert "From 2 fully submitted sessions" in page_text(client, "analytics_interviewers")
+    assert AnalyticsSnapshot.objects.filter(section=data.SECTION_SUMMARY).count() == 2
+
+
+@pytest.fixture
+def planted_world(admin_user, manager):
+    history = planted.planted_history()
+    people = {i: make_user(f"planted{i}", group=INTERVIEWERS) for i in planted.INTERVIEWERS}
+    questions = {q: make_question() for q in planted.QUESTIONS}
+    position = make_position(manager, title="Planted position")
+    write_history(
+        history, position=position, interviewers=people, questions=questions, decided_by=manager
+    )
+    tasks.refresh_stale_analytics()
+    return {"people": people, "questions": questions, "history": history}
+
+
+def test_planted_truth_through_the_pages(client_for, planted_world, admin_user):
+    client = client_for(admin_user)
+    people = planted_world["people"]
+    for number, person in people.items():
+        text = page_text(client, "analytics_interviewer", person.pk)
+        if number == planted.LENIENT:
+            assert "Scores run higher than co-panelists" in text
+            assert CALIBRATION_PROMPT in text
+        else:
+            assert "Scores run higher" not in text and "Scores run lower" not in text
+    questions = planted_world["questions"]
+    leaked = page_text(client, "analytics_question", questions[planted.LEAKED].pk)
+    assert DRIFT_PROMPT in leaked and "<svg" in leaked and "<polyline" in leaked
+    for steady in planted.STEADY:
+        assert DRIFT_PROMPT not in page_text(client, "analytics_question", questions[steady].pk)
+    listing = page_text(client, "analytics_questions", sort="-auc")
+    assert listing.index(questions[planted.SEPARATING].title) < listing.index(
+        questions[planted.UNRELATED].title
+    )
