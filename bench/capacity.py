@@ -6,7 +6,7 @@ finds the largest number of simultaneous interviews for which every interactive 
 stays within 50 ms at the 99th percentile.
 
 The model of one interview (issue 15, item 3), per question of the template:
-  - one runner page load (the question's page);
+  - one runner page load (the question's page), and the visit its script then posts;
   - notes typed in bursts for 60 % of the question's minutes, with a pause in typing every
     3 s; the runner autosaves 0.6 s into each pause (its debounce), so one autosave every
     3 s of typing, sent as the runner's script sends it (JSON, CSRF header);
@@ -95,6 +95,9 @@ def interview_timeline(questions: list[tuple[int, int]]) -> list[Step]:
     for index, (order, minutes) in enumerate(questions):
         seconds = minutes * 60
         steps.append(Step(t, "page", order))
+        # The runner's script tells the server which question is on screen (a GET writes
+        # nothing), right after the page loads.
+        steps.append(Step(t + 0.2, "visit", order))
         typing = seconds * NOTES_FRACTION
         pause = TYPING_PAUSE_S
         while pause <= typing:
@@ -184,6 +187,9 @@ async def run_interviewer(
     intended = begin
     while who.sessions and intended < end:
         session = who.sessions.pop()
+        # The notes revision each question's record is at: the server numbers revisions,
+        # and an autosave states the one its text was edited from (as runner.js does).
+        revisions: dict[int, int] = {}
         skip_to = rng.uniform(0, timeline[-1].at) if first else 0.0
         first = False
         start_at = intended - skip_to / speed
@@ -197,7 +203,9 @@ async def run_interviewer(
             delay = intended - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            method, path, headers, body = request_for(step, session, base_headers)
+            method, path, headers, body = request_for(
+                step, session, base_headers, revisions.get(step.order, 0)
+            )
             port = ports[port_cycle % len(ports)]
             port_cycle += 1
             try:
@@ -205,6 +213,8 @@ async def run_interviewer(
             except OSError:
                 status = 0
             done = time.monotonic()
+            if step.kind == "notes" and status == 200:
+                revisions[step.order] = revisions.get(step.order, 0) + 1
             if intended < warm_until:
                 continue
             latency = (done - intended) * 1000
@@ -215,11 +225,8 @@ async def run_interviewer(
                 samples.errors += 1
 
 
-_revision = iter(range(1, 10**9))
-
-
 def request_for(
-    step: Step, session: int, base: dict[str, str]
+    step: Step, session: int, base: dict[str, str], notes_revision: int = 0
 ) -> tuple[str, str, dict[str, str], bytes]:
     form = {**base, "Content-Type": "application/x-www-form-urlencoded"}
     htmx = {**form, "HX-Request": "true"}
@@ -228,9 +235,11 @@ def request_for(
         return "POST", f"/sessions/{session}/start", form, b""
     if step.kind == "page":
         return "GET", question, base, b""
+    if step.kind == "visit":
+        return "POST", question + "visit", form, b""
     if step.kind == "notes":
-        text = "Explained the trade-off; asked about failure modes. " * 3
-        body = urlencode({"notes": text, "revision": next(_revision)}).encode()
+        text = f"Explained the trade-off; asked about failure modes ({notes_revision}). " * 3
+        body = urlencode({"notes": text, "base_revision": notes_revision}).encode()
         return "POST", question + "notes", {**form, "Accept": "application/json"}, body
     if step.kind == "follow_up":
         return "POST", question + "follow-up", htmx, b""
