@@ -819,7 +819,7 @@ def save_notes(request: HttpRequest, session_id: s.Id, order: s.Id, payload: s.N
         base_revision=form.cleaned_data["base_revision"],
     )
     if result.locked:
-        raise ScorecardLocked("This scorecard is submitted; change it with an amendment.")
+        raise ScorecardLocked()
     if result.conflict:
         return error(
             request,

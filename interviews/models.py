@@ -609,7 +609,7 @@ class QuestionRecord(models.Model):
             )
             row = cursor.fetchone()
         if row is None:
-            raise ScorecardLocked("This scorecard is submitted; change it with an amendment.")
+            raise ScorecardLocked()
         return instance_from_row(cls, row)
 
     @classmethod
@@ -724,7 +724,7 @@ class QuestionRecord(models.Model):
             )
             row = cursor.fetchone()
         if row is None:
-            raise ScorecardLocked("This scorecard is submitted; change it with an amendment.")
+            raise ScorecardLocked()
         return instance_from_row(cls, row)
 
     @classmethod
@@ -775,7 +775,7 @@ class QuestionRecord(models.Model):
             )
             found, *row = cursor.fetchone()
         if not found:
-            raise ScorecardLocked("This scorecard is submitted; change it with an amendment.")
+            raise ScorecardLocked()
         if row[0] is None:
             raise AlreadyAssessed(
                 "This question already has a rating; choose another score or "
@@ -907,7 +907,15 @@ class AlreadyAssessed(Exception):
 
 
 class ScorecardLocked(Exception):
-    """The scorecard is submitted: it changes only through an amendment."""
+    """The scorecard is submitted: it changes only through an amendment.
+
+    Raised without arguments it carries the one message users see for it.
+    """
+
+    MESSAGE = "This scorecard is submitted; change it with an amendment."
+
+    def __init__(self, message: str = MESSAGE) -> None:
+        super().__init__(message)
 
 
 class AmendableField(models.TextChoices):

@@ -156,7 +156,7 @@ def save_scorecard_draft(
         recommendation=recommendation, summary=summary, updated_at=timezone.now()
     )
     if not updated:
-        raise ScorecardLocked("This scorecard is submitted; change it with an amendment.")
+        raise ScorecardLocked()
     scorecard.recommendation, scorecard.summary = recommendation, summary
     return scorecard
 
