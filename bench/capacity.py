@@ -26,8 +26,13 @@ request is measured and reported), and latency must run from each request's inte
 send time (an open schedule per interviewer), so a server that falls behind is charged
 for the queue — Locust's users wait for each answer and then think, which hides it.
 
+Each level's report names the app server that answered each request (HAProxy's
+X-Served-By), so the two-server search shows both servers carrying the load, and judges
+every kind of request that the level holds at least KIND_MIN_SAMPLES times on its own p99.
+
     python bench/capacity.py --quick          # a short run that proves the tooling works
-    python bench/capacity.py                  # the real search (about 20 minutes)
+    python bench/capacity.py                  # the real search (about 30 minutes)
+    python bench/capacity.py --compare-threads 0   # without the threaded-workers search
 """
 
 from __future__ import annotations
