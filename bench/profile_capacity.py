@@ -11,7 +11,7 @@ N-th one so that the rarer kinds get samples too, and the mix-weighted CPU per r
 computed from the model's own counts of each kind.
 
     python bench/profile_capacity.py                     # CPU per request kind
-    python bench/profile_capacity.py --cprofile          # ... plus bench/results/profile.txt
+    python bench/profile_capacity.py --cprofile          # ... plus a cProfile per kind
     python bench/profile_capacity.py --threads 4         # gthread workers instead of sync
 
 The figures go to stdout and, with `--output`, to a JSON file.
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         prepare,
         request_for,
     )
-    from bench.run import RESULTS, BenchError, app_environment, ensure_database, say, sign_in
+    from bench.run import BenchError, app_environment, ensure_database, say, sign_in
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--interviews", type=int, default=2, help="interviews to walk")
@@ -305,8 +305,10 @@ def main(argv: list[str] | None = None) -> int:
             text.write(f"\n===== {kind}: {rows[kind]['n']} requests, CPU (thread) time =====\n")
             stats.sort_stats("cumulative").print_stats(args.top)
             stats.sort_stats("tottime").print_stats(args.top // 2)
-        (RESULTS / "profile.txt").write_text(text.getvalue())
-        print(f"profile: {RESULTS / 'profile.txt'}")
+        # Beside the raw profiles (pstats files, one per kind and worker), not in the tree:
+        # a profile taken on one machine at one moment is a finding, not a result to keep.
+        (workdir / "profile.txt").write_text(text.getvalue())
+        print(f"profile: {workdir / 'profile.txt'} (raw: {workdir}/<kind>.<pid>.prof)")
     if args.output:
         args.output.write_text(json.dumps(result, indent=2) + "\n")
     return 0
