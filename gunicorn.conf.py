@@ -18,7 +18,9 @@ if _loopback_http and not bind.startswith(("127.", "[::1]:", "localhost:")):
 # Sync workers: the app's requests are short and database-bound, and CONN_MAX_AGE keeps
 # one connection per worker. One worker per CPU unless told otherwise.
 workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 2)
-worker_class = "sync"
+# GUNICORN_THREADS > 1: threaded workers (gthread), each thread with its own connection.
+threads = int(os.environ.get("GUNICORN_THREADS") or 1)
+worker_class = "gthread" if threads > 1 else "sync"
 
 # A request that runs longer than this is stuck; on SIGTERM let in-flight requests finish.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
@@ -55,6 +57,15 @@ def on_starting(server):
         # Samples of a previous run would otherwise be added to this one's.
         shutil.rmtree(_METRICS_DIR, ignore_errors=True)
         os.makedirs(_METRICS_DIR, exist_ok=True)
+
+
+def post_worker_init(worker):
+    # Import the URLconf and build its reverse table now, before the worker takes a request:
+    # the first request of a fresh worker otherwise pays for importing every view module
+    # (the API's schemas included), a second or more on a busy machine.
+    from django.urls import reverse
+
+    reverse("healthz")
 
 
 def child_exit(server, worker):

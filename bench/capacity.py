@@ -26,8 +26,13 @@ request is measured and reported), and latency must run from each request's inte
 send time (an open schedule per interviewer), so a server that falls behind is charged
 for the queue — Locust's users wait for each answer and then think, which hides it.
 
+Each level's report names the app server that answered each request (HAProxy's
+X-Served-By), so the two-server search shows both servers carrying the load, and judges
+every kind of request that the level holds at least KIND_MIN_SAMPLES times on its own p99.
+
     python bench/capacity.py --quick          # a short run that proves the tooling works
-    python bench/capacity.py                  # the real search (about 20 minutes)
+    python bench/capacity.py                  # the real search (about 30 minutes)
+    python bench/capacity.py --compare-threads 0   # without the threaded-workers search
 """
 
 from __future__ import annotations
@@ -56,22 +61,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.run import (  # noqa: E402
     HOST,
+    PROJECT,
     PYTHON,
     RESULTS,
     BenchError,
     app_environment,
     ensure_database,
     free_port,
-    gunicorn,
     machine,
     percentile,
     postgres_version,
     run_step,
     say,
     sign_in,
+    wait_until_ready,
 )
 
 SLO_P99_MS = 50.0
+# A kind of request is judged on its own p99 once a level holds this many of it; fewer, and
+# its "p99" is only its slowest few (it is reported, with its count, but not judged).
+KIND_MIN_SAMPLES = 100
 TEMPLATE = "Backend deep dive — 60 min"
 NOTES_FRACTION = 0.6
 TYPING_PAUSE_S = 3.0
@@ -128,10 +137,26 @@ def per_interview(timeline: list[Step]) -> dict[str, float]:
 # --- HTTP, as small as it can be ----------------------------------------------------------
 
 
+SERVED_BY = b"\r\nx-served-by: "
+
+
+def served_by(answer: bytes) -> str:
+    """The app server HAProxy names in X-Served-By ("" straight from an app server)."""
+    head = answer.partition(b"\r\n\r\n")[0].lower()
+    at = head.find(SERVED_BY)
+    if at < 0:
+        return ""
+    return head[at + len(SERVED_BY) :].partition(b"\r\n")[0].decode()
+
+
 async def http(
     port: int, method: str, path: str, headers: dict[str, str], body: bytes = b""
 ) -> tuple[int, bytes]:
-    """One request on its own connection (gunicorn's sync workers close after each)."""
+    """One request on its own connection, closed after the answer.
+
+    A browser keeps its connection open; gunicorn's sync workers close it after each
+    answer anyway, so with sync workers this is what a browser gets too.
+    """
     reader, writer = await asyncio.open_connection(HOST, port)
     try:
         head = f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n"
@@ -161,8 +186,10 @@ class Interviewer:
 class Samples:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
-    sent: int = 0
+    sent: int = 0  # measured: intended after the warm-up
+    issued: int = 0  # every request of the level, the warm-up's too (the generator's CPU)
     by_kind: dict[str, list[float]] = field(default_factory=dict)
+    by_server: dict[str, int] = field(default_factory=dict)
 
 
 async def run_interviewer(
@@ -209,10 +236,11 @@ async def run_interviewer(
             port = ports[port_cycle % len(ports)]
             port_cycle += 1
             try:
-                status, _ = await http(port, method, path, headers, body)
+                status, answer = await http(port, method, path, headers, body)
             except OSError:
-                status = 0
+                status, answer = 0, b""
             done = time.monotonic()
+            samples.issued += 1
             if step.kind == "notes" and status == 200:
                 revisions[step.order] = revisions.get(step.order, 0) + 1
             if intended < warm_until:
@@ -221,6 +249,8 @@ async def run_interviewer(
             samples.sent += 1
             samples.latencies.append(latency)
             samples.by_kind.setdefault(step.kind, []).append(latency)
+            server = served_by(answer)
+            samples.by_server[server] = samples.by_server.get(server, 0) + 1
             if not 200 <= status < 400:
                 samples.errors += 1
 
@@ -294,7 +324,11 @@ async def measure_level(
         "p99_ms_by_kind": {
             kind: round(percentile(values, 99), 1) for kind, values in samples.by_kind.items()
         },
-        "generator_cpu_ms_per_request": round(cpu * 1000 / max(1, samples.sent), 3),
+        "requests_by_kind": {kind: len(values) for kind, values in samples.by_kind.items()},
+        # Which app server answered, as HAProxy names it ("" = no proxy in between).
+        "requests_by_server": dict(sorted(samples.by_server.items())),
+        # The generator's CPU over every request it sent in the level, warm-up included.
+        "generator_cpu_ms_per_request": round(cpu * 1000 / max(1, samples.issued), 3),
     }
 
 
@@ -314,9 +348,10 @@ group = Group.objects.get_or_create(name=INTERVIEWERS)[0]
 template = InterviewTemplate.objects.get(name=TEMPLATE)
 position = template.position or Position.objects.filter(is_open=True).first()
 out = {"questions": [], "sessions": {}}
+reset = sys.argv[4:] == ["--reset-password"]
 for n in range(1, users + 1):
     user, created = User.objects.get_or_create(username=f"capacity-{n:02d}")
-    if created:
+    if created or reset:
         user.set_password(password)
         user.save()
         user.groups.add(group)
@@ -341,7 +376,15 @@ def capacity_database(base: str) -> str:
     return urlunparse(parts._replace(path=f"/{name}"))
 
 
+def collect_static(env: dict[str, str]) -> None:
+    # DEBUG off serves the hashed files of staticfiles/staticfiles.json: without them every
+    # page answers 500 (a clean clone has none until something collects them).
+    static = [PYTHON, "manage.py", "collectstatic", "--no-input", "-v", "0"]
+    run_step("collectstatic", static, timeout=300, env=env)
+
+
 def prepare(env: dict[str, str], database_url: str) -> None:
+    collect_static(env)
     ensure_database(database_url, fresh=True)
     run_step(
         "migrate", [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], timeout=300, env=env
@@ -353,12 +396,16 @@ def prepare(env: dict[str, str], database_url: str) -> None:
     run_step("demo users and ready templates", demo, timeout=120, env=env, capture=True)
 
 
-def make_sessions(env: dict[str, str], users: int, per_user: int, password: str) -> dict[str, Any]:
-    """The interviewers (made once) and `per_user` new scheduled interviews for each."""
+def make_sessions(
+    env: dict[str, str], users: int, per_user: int, password: str, *, reset: bool = False
+) -> dict[str, Any]:
+    """The interviewers (made once; `reset` sets their password again) and `per_user` new
+    scheduled interviews for each."""
     code = "import django\ndjango.setup()\n" + f"TEMPLATE = {TEMPLATE!r}\n" + SETUP
     out = run_step(
         f"schedule {users * per_user} interviews",
-        [PYTHON, "-c", code, str(users), str(per_user), password],
+        [PYTHON, "-c", code, str(users), str(per_user), password]
+        + (["--reset-password"] if reset else []),
         timeout=900,
         env=env,
         capture=True,
@@ -370,19 +417,68 @@ def make_sessions(env: dict[str, str], users: int, per_user: int, password: str)
 
 
 @contextlib.contextmanager
+def app_server(
+    env: dict[str, str],
+    log: Path,
+    *,
+    workers: int = WORKERS_PER_SERVER,
+    threads: int = 1,
+    app: str = "bench.wsgi:application",
+) -> Iterator[int]:
+    """One app server as production runs it: gunicorn with gunicorn.conf.py, in its own
+    process group, killed with the group however we leave."""
+    port = free_port()
+    server_env = {
+        **env,
+        "GUNICORN_BIND": f"{HOST}:{port}",
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_THREADS": str(threads),
+        "GUNICORN_GRACEFUL_TIMEOUT": "5",
+    }
+    cmd = [PYTHON, "-m", "gunicorn", "-c", str(PROJECT / "gunicorn.conf.py"), app]
+    say(f"starting gunicorn: {workers} workers x {threads} threads on {HOST}:{port} ({log})")
+    with open(log, "w") as out:
+        process = subprocess.Popen(  # noqa: S603 — our interpreter, our config
+            cmd,
+            cwd=PROJECT,
+            env=server_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_ready(port, process)
+        yield port
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+@contextlib.contextmanager
 def haproxy(ports: list[int], log: Path) -> Iterator[int]:
     binary = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin")
     if not binary:
         raise BenchError("HAProxy is needed for two servers: apt-get install haproxy")
     port = free_port()
     servers = "\n".join(f"    server app{i} {HOST}:{p} check" for i, p in enumerate(ports, 1))
+    # Every answer names the app server that gave it (X-Served-By): the run counts them, so
+    # the report shows that both servers carried the load.
     config = log.with_suffix(".cfg")
     config.write_text(
         "global\n    maxconn 4096\n"
         "defaults\n    mode http\n    timeout connect 5s\n    timeout client 60s\n"
         "    timeout server 60s\n    option forwardfor\n"
         f"frontend round-robin\n    bind {HOST}:{port}\n    default_backend app\n"
-        f"backend app\n    balance roundrobin\n    option httpchk GET /healthz\n{servers}\n"
+        "backend app\n    balance roundrobin\n    option httpchk\n"
+        f"    http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host {HOST}\n"
+        "    http-response set-header X-Served-By %[srv_name]\n"
+        f"{servers}\n"
     )
     with open(log, "w") as out:
         process = subprocess.Popen(  # noqa: S603 — our binary and config
@@ -401,9 +497,20 @@ def haproxy(ports: list[int], log: Path) -> Iterator[int]:
 # --- The search ---------------------------------------------------------------------------
 
 
+def slow_kinds(row: dict[str, Any]) -> list[str]:
+    """The kinds with enough samples to judge whose own p99 misses the SLO."""
+    counts = row.get("requests_by_kind", {})
+    return sorted(
+        kind
+        for kind, p99 in row.get("p99_ms_by_kind", {}).items()
+        if counts.get(kind, 0) >= KIND_MIN_SAMPLES and p99 > SLO_P99_MS
+    )
+
+
 def passes(row: dict[str, Any], intended_rate: float) -> bool:
     return (
         row["p99_ms"] <= SLO_P99_MS
+        and not slow_kinds(row)
         and row["errors"] == 0
         and row.get("request_rate", 0) >= 0.9 * intended_rate
     )
@@ -412,6 +519,7 @@ def passes(row: dict[str, Any], intended_rate: float) -> bool:
 def search(
     label: str,
     ports: list[int],
+    servers: int,
     identities: dict[str, tuple[str, str]],
     schedule: Any,
     args: argparse.Namespace,
@@ -443,6 +551,7 @@ def search(
             interviews=round(interviews),
             intended_rate=round(intended, 1),
         )
+        row["slow_kinds"] = slow_kinds(row)
         row["pass"] = passes(row, intended)
         say(
             f"{label}: {row['interviews']} interviews ({count} simulated at {args.speed:g}x): "
@@ -476,7 +585,8 @@ def search(
         "interviews": best["interviews"] if best else 0,
         "p99_ms": best["p99_ms"] if best else None,
         "request_rate": best.get("request_rate") if best else None,
-        "servers": len(ports),
+        # App servers behind `ports` (one HAProxy port fronts two): not len(ports).
+        "servers": servers,
         "steps": steps,
     }
 
@@ -491,6 +601,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-interviewers", type=int, default=400)
     parser.add_argument("--bisect", type=int, default=None, help="bisection steps after a fail")
     parser.add_argument("--users", type=int, default=None, help="interviewer accounts to use")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (>1: gthread workers)"
+    )
+    parser.add_argument(
+        "--compare-threads",
+        type=int,
+        default=4,
+        help="also search one server of gthread workers with this many threads (0: skip)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS / "capacity.json")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -502,6 +621,8 @@ def main(argv: list[str] | None = None) -> int:
     args.users = args.users or (4 if quick else 20)
     if quick:
         args.max_interviewers = min(args.max_interviewers, 8)
+    if args.compare_threads == args.threads:
+        args.compare_threads = 0
 
     base = os.environ.get("DATABASE_URL", "")
     if not base:
@@ -536,31 +657,60 @@ def main(argv: list[str] | None = None) -> int:
             "seconds_per_level": args.seconds,
             "warmup_s": args.warmup,
             "workers_per_server": WORKERS_PER_SERVER,
+            "threads_per_worker": args.threads,
+            "worker_class": "gthread" if args.threads > 1 else "sync",
             "slo_p99_ms": SLO_P99_MS,
+            "kind_min_samples": KIND_MIN_SAMPLES,
         },
     }
     workdir = Path(tempfile.mkdtemp(prefix="intervy-capacity-"))
     try:
-        with gunicorn(env, WORKERS_PER_SERVER, workdir / "one.log") as (port, _):
+        threads = args.threads
+        rate = model["requests_per_second"]
+
+        def schedule(per_user: int) -> dict[str, list[int]]:
+            return make_sessions(env, args.users, per_user, password)["sessions"]
+
+        with app_server(env, workdir / "one.log", threads=threads) as port:
             identities = {}
             for user in plan["sessions"]:
                 who = sign_in(port, user, password)
                 identities[user] = (who.cookie_header, who.csrf)
-            rate = model["requests_per_second"]
-
-            def schedule(per_user: int) -> dict[str, list[int]]:
-                return make_sessions(env, args.users, per_user, password)["sessions"]
-
             results["one_server"] = search(
-                "one server", [port], identities, schedule, args, timeline, rate
+                "one server", [port], 1, identities, schedule, args, timeline, rate
             )
             with (
-                gunicorn(env, WORKERS_PER_SERVER, workdir / "two.log") as (second, _),
+                app_server(env, workdir / "two.log", threads=threads) as second,
                 haproxy([port, second], workdir / "haproxy.log") as proxy,
             ):
                 results["two_servers"] = search(
-                    "two servers via HAProxy", [proxy], identities, schedule, args, timeline, rate
+                    "two servers via HAProxy",
+                    [proxy],
+                    2,
+                    identities,
+                    schedule,
+                    args,
+                    timeline,
+                    rate,
                 )
+        if args.compare_threads:
+            # The same one-server search with threaded workers: a sync worker waits idle
+            # while PostgreSQL commits (fsync); a thread lets the other threads run meanwhile.
+            log = workdir / "threads.log"
+            with app_server(env, log, threads=args.compare_threads) as port:
+                results["one_server_threads"] = {
+                    "threads_per_worker": args.compare_threads,
+                    **search(
+                        f"one server, {args.compare_threads} threads per worker",
+                        [port],
+                        1,
+                        identities,
+                        schedule,
+                        args,
+                        timeline,
+                        rate,
+                    ),
+                }
         results["machine"] = {
             **machine(postgres_version(database_url), WORKERS_PER_SERVER, "true"),
             "load_generator": "bench/capacity.py (asyncio, raw sockets)",
@@ -571,7 +721,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
-    for key in ("one_server", "two_servers"):
+    for key in ("one_server", "two_servers", "one_server_threads"):
+        if key not in results:
+            continue
         row = results[key]
         say(
             f"{key}: {row['interviews']} simultaneous interviews within {SLO_P99_MS:g} ms p99 "
