@@ -105,6 +105,7 @@ oidc-provider: $(OIDC_DIR)/node_modules/.package-lock.json
 lint: setup
 	@"$(PY)" -m ruff check .
 	@"$(PY)" -m ruff format --check .
+	@"$(PY)" -m mypy
 
 test: setup chromium oidc-provider lint
 	@$(WITH_DB) \

@@ -105,7 +105,7 @@ def calendar_for(
     guest.params["role"] = vText("REQ-PARTICIPANT")
     guest.params["partstat"] = vText("NEEDS-ACTION")
     guest.params["rsvp"] = vText("FALSE")
-    event.add("attendee", guest, encode=0)
+    event.add("attendee", guest, encode=False)
     calendar.add_component(event)
     return calendar.to_ical()
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -86,7 +87,7 @@ def _reminder(
     if session.state != SessionState.COMPLETED:
         raise NotNeeded(f"The interview is {session.get_state_display().lower()}.")
     number = int(delivery.key.rsplit(":", 1)[1])
-    deadline = session.completed_at + settings.SCORECARD_DEADLINE
+    deadline = session.scorecards_due_at()
     context = {
         "number": number,
         "last": number >= settings.REMINDER_MAX_COUNT,
@@ -103,7 +104,7 @@ def _overdue(
 ) -> tuple[str, dict[str, Any], str]:
     if session.state != SessionState.COMPLETED:
         raise NotNeeded(f"The interview is {session.get_state_display().lower()}.")
-    deadline = session.completed_at + settings.SCORECARD_DEADLINE
+    deadline = session.scorecards_due_at()
     late = list(
         Scorecard.objects.filter(session=session, submitted_at__isnull=True)
         .select_related("interviewer")
@@ -164,5 +165,5 @@ def _invite(
     return subject, context, "invite", (method, ics)
 
 
-def _name(user: Any) -> str:
+def _name(user: User) -> str:
     return user.get_full_name() or user.get_username()

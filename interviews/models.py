@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -21,6 +21,10 @@ from django.utils.text import slugify
 from interviews.sql import instance_from_row, select_list
 from intervy.roles import INTERVIEWERS
 from questions.models import Category, Difficulty, Question, Status
+
+if TYPE_CHECKING:
+    # `User` below is the AUTH_USER_MODEL string the foreign keys name.
+    from django.contrib.auth.models import User as AuthUser
 
 User = settings.AUTH_USER_MODEL
 
@@ -48,7 +52,7 @@ class TeamRole(models.TextChoices):
 
 
 class PositionMemberQuerySet(models.QuerySet["PositionMember"]):
-    def coordinating(self, user: Any) -> PositionMemberQuerySet:
+    def coordinating(self, user: AuthUser) -> PositionMemberQuerySet:
         """The user's coordinator seats on open positions: what lets them schedule."""
         return self.filter(user_id=user.pk, role=TeamRole.COORDINATOR, position__is_open=True)
 
@@ -90,7 +94,7 @@ class PositionMember(models.Model):
         return f"{self.user_id} on {self.position_id} ({self.role})"
 
     @classmethod
-    def seat(cls, *, position: Position, user: Any, role: str, by: Any) -> PositionMember:
+    def seat(cls, *, position: Position, user: AuthUser, role: str, by: AuthUser) -> PositionMember:
         """Put `user` on the team with `role`, or change the role of a seat they hold."""
         member, created = cls.objects.get_or_create(
             position=position, user=user, defaults={"role": role, "added_by": by}
@@ -180,7 +184,7 @@ class SessionState(models.TextChoices):
 
 
 class InterviewSessionQuerySet(models.QuerySet["InterviewSession"]):
-    def for_panelist(self, user) -> InterviewSessionQuerySet:
+    def for_panelist(self, user: AuthUser) -> InterviewSessionQuerySet:
         return self.filter(scorecards__interviewer=user)
 
     def upcoming_or_running(self) -> InterviewSessionQuerySet:
@@ -233,6 +237,15 @@ class InterviewSession(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("interviews:runner", args=[self.pk])
 
+    def scorecards_due_at(self) -> datetime:
+        """When the panel's scorecards are due: SCORECARD_DEADLINE after the interview ended.
+
+        Only an interview that ended has a deadline; `finish()` sets `completed_at`.
+        """
+        if self.completed_at is None:
+            raise SessionStateError("This interview has not ended, so no scorecard is due yet.")
+        return self.completed_at + settings.SCORECARD_DEADLINE
+
     @property
     def total_minutes(self) -> int:
         return sum(question.minutes for question in self.questions.all())
@@ -241,7 +254,7 @@ class InterviewSession(models.Model):
     def is_running(self) -> bool:
         return self.state == SessionState.IN_PROGRESS
 
-    def finish(self, *, by: Any) -> InterviewSession:
+    def finish(self, *, by: AuthUser) -> InterviewSession:
         """In progress → completed: stop every open question clock and audit it.
 
         Idempotent for a completed session. Only a running session can finish: a
@@ -271,7 +284,7 @@ class InterviewSession(models.Model):
         return locked
 
     def add_ad_hoc_question(
-        self, *, title: str, prompt: str, minutes: int, added_by: Any, save_to_bank: bool
+        self, *, title: str, prompt: str, minutes: int, added_by: AuthUser, save_to_bank: bool
     ) -> SessionQuestion:
         """Append a question the panel asked on the spot, with a record for every open card.
 

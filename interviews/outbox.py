@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,7 +38,7 @@ def record(
     *,
     key: str,
     kind: str,
-    recipient: Any,
+    recipient: User,
     session: InterviewSession,
     scorecard: Scorecard | None = None,
     sequence: int | None = None,
@@ -168,7 +169,7 @@ def _failed(delivery: Delivery, error: Exception, now: datetime) -> None:
     delivery.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
 
 
-def invite_key(session: InterviewSession, user: Any, sequence: int) -> str:
+def invite_key(session: InterviewSession, user: User, sequence: int) -> str:
     return f"invite:{session.pk}:{user.pk}:{sequence}"
 
 

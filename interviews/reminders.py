@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -76,7 +76,9 @@ def queue_reminders(*, now: datetime) -> int:
     ).select_related("session", "interviewer")
     created = 0
     for scorecard in drafts:
-        number = reminder_number(scorecard.session.completed_at, now)
+        completed_at = scorecard.session.completed_at
+        assert completed_at is not None  # the query asks for one before now
+        number = reminder_number(completed_at, now)
         created += outbox.record(
             key=f"reminder:{scorecard.pk}:{number}",
             kind=DeliveryKind.REMINDER,
@@ -121,7 +123,7 @@ class OverdueScorecard:
     """Who owes which scorecard and how late it is; never what is in it."""
 
     session: InterviewSession
-    interviewer: Any
+    interviewer: User
     due_at: datetime
     late_by: timedelta
 
@@ -160,7 +162,7 @@ def overdue_scorecards(now: datetime | None = None) -> QuerySet[Scorecard]:
 def as_overdue(scorecards: QuerySet[Scorecard], now: datetime) -> list[OverdueScorecard]:
     rows = []
     for scorecard in scorecards:
-        due_at = scorecard.session.completed_at + settings.SCORECARD_DEADLINE
+        due_at = scorecard.session.scorecards_due_at()
         rows.append(
             OverdueScorecard(
                 session=scorecard.session,

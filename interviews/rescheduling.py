@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -64,7 +65,7 @@ def reschedule_session(
     scheduled_at: datetime,
     interviewers: Iterable[Any],
     reason: str,
-    by: Any,
+    by: User,
 ) -> InterviewSession:
     """Move the session and/or change its panel; the calendar follows.
 
@@ -130,7 +131,7 @@ def reschedule_session(
 
 
 @transaction.atomic
-def cancel_session(*, session: InterviewSession, reason: str, by: Any) -> InterviewSession:
+def cancel_session(*, session: InterviewSession, reason: str, by: User) -> InterviewSession:
     """Scheduled → cancelled, with who and why; every panelist's calendar drops it.
 
     The session, its panel and its audit trail stay: a cancelled interview is history,

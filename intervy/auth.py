@@ -15,16 +15,17 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Model, OuterRef
 
-from intervy.roles import is_admin, is_curator
+from intervy.roles import COORDINATES_ATTR, GROUP_NAMES_ATTR, is_admin, is_curator
+from intervy.typing import RequestUser
 
 BANK_APP = "questions"
 
 
-def user_with_groups(user_id: Any) -> Any:
+def user_with_groups(user_id: Any) -> User | None:
     from interviews.models import PositionMember, TeamRole
 
     user_model = get_user_model()
@@ -40,13 +41,13 @@ def user_with_groups(user_id: Any) -> Any:
         .first()
     )
     if user is not None:
-        user._intervy_groups = frozenset(user.role_groups)
-        user._intervy_coordinates = user.coordinates
+        setattr(user, GROUP_NAMES_ATTR, frozenset(user.role_groups))
+        setattr(user, COORDINATES_ATTR, user.coordinates)
     return user
 
 
 class RoleAwareGetUserMixin:
-    def get_user(self, user_id: Any) -> Any:
+    def get_user(self, user_id: Any) -> User | None:
         user = user_with_groups(user_id)
         # As ModelBackend.user_can_authenticate: inactive users are signed out.
         return user if user is not None and getattr(user, "is_active", True) else None
@@ -59,14 +60,14 @@ class RolePermissionsMixin:
     what was granted to them (the interviews app's admin pages ask for is_admin besides).
     """
 
-    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+    def has_perm(self, user_obj: RequestUser, perm: str, obj: Model | None = None) -> bool:
         if is_admin(user_obj):
             return True
         if is_curator(user_obj) and perm.startswith(f"{BANK_APP}."):
             return True
         return super().has_perm(user_obj, perm, obj)  # type: ignore[misc]
 
-    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+    def has_module_perms(self, user_obj: RequestUser, app_label: str) -> bool:
         if is_admin(user_obj) or (is_curator(user_obj) and app_label == BANK_APP):
             return True
         return super().has_module_perms(user_obj, app_label)  # type: ignore[misc]

@@ -11,45 +11,53 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+if TYPE_CHECKING:
+    from intervy.typing import RequestUser
+
 INTERVIEWERS = "Interviewers"
 HIRING_MANAGERS = "Hiring managers"
 ADMINS = "Admins"
 CURATORS = "Curators"
 
+# Where a user object keeps its group names and whether it coordinates a position, once
+# read (here, or with the signed-in user by intervy.auth).
+GROUP_NAMES_ATTR = "_intervy_groups"
+COORDINATES_ATTR = "_intervy_coordinates"
 
-def group_names(user: Any) -> frozenset[str]:
+
+def group_names(user: RequestUser) -> frozenset[str]:
     """The user's group names, read once per request and kept on the user object."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_intervy_groups", None)
+    cached: frozenset[str] | None = getattr(user, GROUP_NAMES_ATTR, None)
     if cached is None:
         cached = frozenset(user.groups.values_list("name", flat=True))
-        user._intervy_groups = cached
+        setattr(user, GROUP_NAMES_ATTR, cached)
     return cached
 
 
-def is_admin(user: Any) -> bool:
+def is_admin(user: RequestUser) -> bool:
     """Sees and manages everything: an active superuser, or an active member of "Admins"."""
     if not (user.is_authenticated and user.is_active):
         return False
     return bool(user.is_superuser or ADMINS in group_names(user))
 
 
-def is_curator(user: Any) -> bool:
+def is_curator(user: RequestUser) -> bool:
     """Edits the question bank in the Django admin (staff in "Curators"); sees no scorecards."""
     return bool(
         user.is_authenticated and user.is_active and user.is_staff and CURATORS in group_names(user)
     )
 
 
-def coordinates_a_position(user: Any) -> bool:
+def coordinates_a_position(user: RequestUser) -> bool:
     """On some open position's hiring team as a coordinator.
 
     Read with the signed-in user (intervy.auth), so the navigation costs no query; for a
@@ -57,44 +65,47 @@ def coordinates_a_position(user: Any) -> bool:
     """
     if not user.is_authenticated:
         return False
-    cached = getattr(user, "_intervy_coordinates", None)
+    cached: bool | None = getattr(user, COORDINATES_ATTR, None)
     if cached is None:
         from interviews.models import PositionMember
 
         cached = PositionMember.objects.coordinating(user).exists()
-        user._intervy_coordinates = cached
+        setattr(user, COORDINATES_ATTR, cached)
     return bool(cached)
 
 
-def may_schedule(user: Any) -> bool:
+def may_schedule(user: RequestUser) -> bool:
     """Schedules for at least some position: admins, hiring managers, coordinators."""
     return is_admin(user) or HIRING_MANAGERS in group_names(user) or coordinates_a_position(user)
 
 
-def is_interviewer(user: Any) -> bool:
+def is_interviewer(user: RequestUser) -> bool:
     return is_admin(user) or INTERVIEWERS in group_names(user)
 
 
-def is_hiring_manager(user: Any) -> bool:
+def is_hiring_manager(user: RequestUser) -> bool:
     return is_admin(user) or HIRING_MANAGERS in group_names(user)
 
 
-def has_any_role(user: Any) -> bool:
+def has_any_role(user: RequestUser) -> bool:
     return is_admin(user) or bool(group_names(user) & {INTERVIEWERS, HIRING_MANAGERS})
 
 
-def works_on_templates(user: Any) -> bool:
+def works_on_templates(user: RequestUser) -> bool:
     """Opens the templates: interviewers run them, hiring managers shape their positions'."""
     return is_interviewer(user) or is_hiring_manager(user)
 
 
-def reads_the_bank(user: Any) -> bool:
+def reads_the_bank(user: RequestUser) -> bool:
     """The question bank's pages: every role, and the curators who edit it."""
     return has_any_role(user) or is_curator(user)
 
 
-def _requires(check: Callable[[Any], bool]) -> Callable:
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+type View = Callable[..., HttpResponse]
+
+
+def _requires(check: Callable[[RequestUser], bool]) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -120,7 +131,7 @@ class Roles:
 
     __slots__ = ("_user",)
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: RequestUser) -> None:
         self._user = user
 
     @property

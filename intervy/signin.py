@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.contrib.auth.views import LoginView
+from django.http import HttpRequest
 
 
 class SignInView(LoginView):
@@ -17,8 +18,8 @@ class SignInView(LoginView):
 
     redirect_authenticated_user = True
 
-    def get_redirect_url(self) -> str:
-        url = super().get_redirect_url()
-        if url and urlsplit(url).path == self.request.path:
+    def get_redirect_url(self, request: HttpRequest | None = None) -> str:
+        url = super().get_redirect_url(request)
+        if url and urlsplit(url).path == (request or self.request).path:
             return ""
         return url

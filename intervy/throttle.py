@@ -13,6 +13,7 @@ import hashlib
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
+from axes.conf import settings as axes_settings
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
@@ -26,6 +27,14 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from intervy.auth import RoleAwareGetUserMixin
+
+
+class AxesHttpRequest(HttpRequest):
+    """A request after AxesMiddleware: axes writes who is signing in, and from where, on it."""
+
+    axes_ip_address: str
+    axes_locked_out: bool
+    axes_credentials: dict[str, Any] | None
 
 
 class LoginThrottleBackend(RoleAwareGetUserMixin, AxesStandaloneBackend):
@@ -70,7 +79,7 @@ def client_ip_address(request: HttpRequest) -> str:
 def lockout_response(
     request: HttpRequest,
     original_response: HttpResponse | None = None,
-    credentials: dict | None = None,
+    credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """429 Too Many Requests, with Retry-After and a page that says what to do."""
     cool_off = get_cool_off(request)
@@ -87,14 +96,17 @@ def lockout_response(
     return response.render()
 
 
-def attempted_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+def attempted_username(
+    request: HttpRequest, credentials: dict[str, Any] | None = None
+) -> str | None:
     """The username an attempt is counted under: as typed, when it could be a real one.
 
     Axes stores it in a 255-character column, and PostgreSQL refuses NUL in text, so a
     name no account can have (longer than the username field, or holding NUL) is counted
     under a fixed-length digest of itself instead: still its own pair, never a 500.
     """
-    field = settings.AXES_USERNAME_FORM_FIELD
+    # Axes fills in its settings' defaults when it is imported (axes.conf).
+    field = axes_settings.AXES_USERNAME_FORM_FIELD
     raw = credentials.get(field) if credentials else request.POST.get(field)
     if not isinstance(raw, str):
         return None
@@ -123,7 +135,7 @@ class SignInThrottleHandler(AxesDatabaseHandler):
             attempts = attempts.filter(attempt_time__gte=since)
         return attempts
 
-    def _pair(self, request: HttpRequest, credentials: dict | None) -> dict[str, Any]:
+    def _pair(self, request: AxesHttpRequest, credentials: dict[str, Any] | None) -> dict[str, Any]:
         return {
             "username": get_client_username(request, credentials),
             "ip_address": request.axes_ip_address,
@@ -133,22 +145,32 @@ class SignInThrottleHandler(AxesDatabaseHandler):
     def _count(attempts: QuerySet[AccessAttempt]) -> int:
         return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
 
-    def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
+    def get_failures(
+        self, request: AxesHttpRequest, credentials: dict[str, Any] | None = None
+    ) -> int:
         """Recent failures of this (username, address) pair, held to AXES_FAILURE_LIMIT."""
         return self._count(self._recent(request, **self._pair(request, credentials)))
 
-    def address_failures(self, request: HttpRequest) -> int:
+    def address_failures(self, request: AxesHttpRequest) -> int:
         return self._count(self._recent(request, ip_address=request.axes_ip_address))
 
-    def is_locked(self, request: HttpRequest, credentials: dict | None = None) -> bool:
-        if not settings.AXES_LOCK_OUT_AT_FAILURE:
+    def is_locked(
+        self, request: AxesHttpRequest, credentials: dict[str, Any] | None = None
+    ) -> bool:
+        if not axes_settings.AXES_LOCK_OUT_AT_FAILURE:
             return False
         return (
             self.get_failures(request, credentials) >= settings.AXES_FAILURE_LIMIT
             or self.address_failures(request) >= settings.SIGN_IN_ADDRESS_FAILURE_LIMIT
         )
 
-    def user_login_failed(self, sender: Any, credentials: dict, request: Any = None, **kwargs):
+    def user_login_failed(
+        self,
+        sender: Any,
+        credentials: dict[str, Any],
+        request: AxesHttpRequest | None = None,
+        **kwargs: Any,
+    ) -> None:
         # Axes records the failure and locks the pair at its limit; the address limit is ours.
         super().user_login_failed(sender, credentials, request, **kwargs)
         if request is None or getattr(request, "axes_locked_out", False):
@@ -163,7 +185,9 @@ class SignInThrottleHandler(AxesDatabaseHandler):
                 ip_address=request.axes_ip_address,
             )
 
-    def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
+    def reset_user_attempts(
+        self, request: AxesHttpRequest, credentials: dict[str, Any] | None = None
+    ) -> int:
         """On a successful sign-in: forget this pair's failures, and nobody else's."""
         count, _ = AccessAttempt.objects.filter(**self._pair(request, credentials)).delete()
         return count

@@ -9,7 +9,7 @@ from intervy import health, metrics
 from sso.views import SignInView, admin_sign_in
 
 # With password sign-in turned off, the admin's sign-in sends people to Intervy's.
-admin.site.login = admin_sign_in(admin.site.login)
+admin.site.login = admin_sign_in(admin.site.login)  # type: ignore[method-assign]  # on the instance
 
 urlpatterns = [
     path("accounts/login/", SignInView.as_view(), name="login"),

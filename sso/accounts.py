@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
@@ -62,7 +62,7 @@ def _free_username(claims: Mapping[str, Any]) -> str:
     return candidate
 
 
-def _update_profile(user: Any, claims: Mapping[str, Any]) -> None:
+def _update_profile(user: User, claims: Mapping[str, Any]) -> None:
     user.email = claims["email"]
     given, family = claims.get("given_name"), claims.get("family_name")
     if not given and not family and claims.get("name"):
@@ -73,7 +73,7 @@ def _update_profile(user: Any, claims: Mapping[str, Any]) -> None:
         user.last_name = str(family)[:150]
 
 
-def apply_roles(user: Any, roles: frozenset[str]) -> None:
+def apply_roles(user: User, roles: frozenset[str]) -> None:
     """Make the user's role groups exactly `roles`; groups that are not roles stay as they are.
 
     Admins and curators work in the Django admin, so they are staff; a superuser stays staff.
@@ -91,7 +91,7 @@ def apply_roles(user: Any, roles: frozenset[str]) -> None:
     user.__dict__.pop("_intervy_groups", None)
 
 
-def _existing_account(issuer: str, claims: Mapping[str, Any]) -> Any | None:
+def _existing_account(issuer: str, claims: Mapping[str, Any]) -> User | None:
     matches = list(get_user_model()._default_manager.filter(email__iexact=claims["email"])[:2])
     if len(matches) > 1:
         raise SignInRefused("several_accounts", claims["email"])
@@ -109,7 +109,7 @@ def account_for_claims(
     create_users: bool,
     groups_claim: str,
     role_map: Mapping[str, frozenset[str]],
-) -> Any:
+) -> User:
     """The Intervy user these verified claims sign in, linked, updated and with its roles.
 
     An identity seen before is found by its subject; a new one is linked to the one account
@@ -136,8 +136,10 @@ def account_for_claims(
         identity.last_sign_in_at = now
         identity.save(update_fields=["last_sign_in_at"])
     else:
-        user = _existing_account(issuer, claims)
-        if user is None:
+        existing = _existing_account(issuer, claims)
+        if existing is not None:
+            user = existing
+        else:
             if not create_users:
                 raise SignInRefused("no_account", claims["email"])
             user = get_user_model()(username=_free_username(claims))

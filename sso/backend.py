@@ -14,6 +14,7 @@ from typing import Any
 import jwt
 import requests
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -35,7 +36,7 @@ class OidcBackend(RoleAwareGetUserMixin, RolePermissionsMixin, OIDCAuthenticatio
         self.UserModel = get_user_model()
         self.config: SsoConfig | None = None
 
-    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
         # Only the callback view asks with a PKCE verifier: a password sign-in whose URL
         # happens to carry ?code=…&state=… is not a code exchange.
         if "code_verifier" not in kwargs or request is None:
@@ -106,7 +107,9 @@ class OidcBackend(RoleAwareGetUserMixin, RolePermissionsMixin, OIDCAuthenticatio
             raise SignInRefused("nonce")
         return payload
 
-    def get_userinfo(self, access_token: str, id_token: str, payload: dict) -> dict[str, Any]:
+    def get_userinfo(
+        self, access_token: str, id_token: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
         """The ID token's claims, completed by the userinfo endpoint when there is one."""
         if not self.OIDC_OP_USER_ENDPOINT:
             return dict(payload)
@@ -129,7 +132,7 @@ class OidcBackend(RoleAwareGetUserMixin, RolePermissionsMixin, OIDCAuthenticatio
         response.raise_for_status()
         return response
 
-    def get_or_create_user(self, access_token: str, id_token: str, payload: dict) -> Any:
+    def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> User:
         assert self.config is not None
         claims = self.get_userinfo(access_token, id_token, payload)
         return account_for_claims(

@@ -371,8 +371,8 @@ def _interviewer_detail(deviations: Sequence[figures.Deviation]) -> dict[str, An
         return rows[:DETAIL_GROUPS]
 
     candidates = ranked(by_candidate, "applicant")
-    for row in candidates:
-        row["candidate"], row["position"] = split_candidate_key(row.pop("applicant"))
+    for entry in candidates:
+        entry["candidate"], entry["position"] = split_candidate_key(entry.pop("applicant"))
     answers = []
     for row in deviations[:DETAIL_ANSWERS]:
         candidate, position = split_candidate_key(row.candidate_id)
@@ -407,8 +407,9 @@ def _breakdown(
     groups: dict[int, list[RatingRecord]] = defaultdict(list)
     for record in ratings:
         facet = facets.get(record.session_id)
-        if facet is not None and facet[index] is not None:
-            groups[facet[index]].append(record)
+        key = facet[index] if facet is not None else None
+        if key is not None:
+            groups[key].append(record)
     return {
         str(key): jsonable(figures.panel_reliability(records, resamples=BREAKDOWN_RESAMPLES))
         for key, records in sorted(groups.items())

@@ -537,7 +537,7 @@ def interviewer_figures(
             proportion(levels[level], len(cards), figure="recommendation_mix")
             for level in SCORE_LEVELS
         )
-        passes = sum(1 for c in cards if c.recommendation >= PASS_AT)
+        passing = sum(1 for c in cards if c.recommendation >= PASS_AT)
         decided = [
             c for c in cards if outcomes.get(c.candidate_id) in (Outcome.HIRED, Outcome.REJECTED)
         ]
@@ -558,7 +558,7 @@ def interviewer_figures(
             recommendation_leniency=rec_leniency,
             pass_share_leniency=pass_leniency,
             recommendation_mix=mix,
-            pass_share=proportion(passes, len(cards), figure="recommendation_mix"),
+            pass_share=proportion(passing, len(cards), figure="recommendation_mix"),
             panel_agreement=proportion(
                 majority_agree.get(interviewer, 0), majority_n.get(interviewer, 0)
             ),

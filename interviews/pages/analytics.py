@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.urls import reverse
 
@@ -144,11 +145,11 @@ class AnalyticsFilter(forms.Form):
         templates = InterviewTemplate.objects.order_by("name", "pk")
         if audience.positions is not None:
             templates = templates.filter(sessions__position_id__in=audience.positions).distinct()
-        self.fields["position"].choices = [("", "All positions"), *positions]
-        self.fields["template"].choices = [
-            ("", "All templates"),
-            *templates.values_list("pk", "name"),
-        ]
+        position_field, template_field = self.fields["position"], self.fields["template"]
+        assert isinstance(position_field, forms.ChoiceField)
+        assert isinstance(template_field, forms.ChoiceField)
+        position_field.choices = [("", "All positions"), *positions]
+        template_field.choices = [("", "All templates"), *templates.values_list("pk", "name")]
 
 
 def scope_for(
@@ -264,7 +265,7 @@ def interviewers_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Pa
 
 
 def interviewer_page(
-    get: Mapping[str, Any], audience: AnalyticsAudience, *, user: Any, interviewer: Any
+    get: Mapping[str, Any], audience: AnalyticsAudience, *, user: User, interviewer: User
 ) -> Page:
     scope, form = scope_for(get, audience)
     detail_name = data.INTERVIEWER_SECTION.format(interviewer.pk)

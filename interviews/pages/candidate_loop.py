@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Prefetch
 
 from interviews import scoring
@@ -84,11 +84,11 @@ class CandidateLoop:
         return sum(len(one.panel.sheets) for one in self.sessions)
 
 
-def _name(user: Any) -> str:
+def _name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def candidate_loop(user: Any, position: Position, candidate: Candidate) -> CandidateLoop:
+def candidate_loop(user: User, position: Position, candidate: Candidate) -> CandidateLoop:
     """Everything the loop page shows to `user`, who has passed `access.loop_for`."""
     deciding = manages_position(user, position)
     sessions = list(

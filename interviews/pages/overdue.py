@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from interviews.access import positions_for_manager
@@ -20,7 +20,7 @@ class OverdueLists:
     of_my_positions: list[OverdueScorecard] | None
 
 
-def overdue_for(user: Any, now: datetime | None = None) -> OverdueLists:
+def overdue_for(user: User, now: datetime | None = None) -> OverdueLists:
     """The user's own overdue scorecards and, for a hiring manager, their positions'.
 
     Two queries at most, whatever the number of scorecards.

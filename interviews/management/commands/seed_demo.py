@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -172,11 +172,12 @@ class Command(BaseCommand):
         return user
 
     def ensure_template(
-        self, ready: ReadyTemplate, bank: list, position: Position, owner: Any
+        self, ready: ReadyTemplate, bank: list, position: Position, owner: User
     ) -> InterviewTemplate:
         existing = InterviewTemplate.objects.filter(name=ready.name).first()
         if existing is not None:
-            if existing.created_by_id is None or not existing.created_by.is_superuser:
+            creator = existing.created_by
+            if creator is None or not creator.is_superuser:
                 existing.created_by = owner
                 existing.save(update_fields=["created_by"])
             return existing

@@ -28,7 +28,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
@@ -205,7 +205,7 @@ RATIONALES = {
 
 @dataclass
 class PlannedCard:
-    interviewer: Any
+    interviewer: User
     submitted: bool
     scorecard: Scorecard | None = None
 
@@ -265,7 +265,7 @@ class Command(BaseCommand):
 
 class History:
     def __init__(
-        self, *, seed: int, manager: Any, screen: InterviewTemplate, deep_dive: InterviewTemplate
+        self, *, seed: int, manager: User, screen: InterviewTemplate, deep_dive: InterviewTemplate
     ) -> None:
         self.rng = random.Random(seed)
         self.manager = manager
@@ -525,6 +525,7 @@ class History:
         for one in planned:
             assert one.session is not None
             asked = questions[one.session.pk]
+            started = one.session.started_at
             for planned_card in one.cards:
                 card = Scorecard(session=one.session, interviewer=planned_card.interviewer)
                 planned_card.scorecard = card
@@ -534,8 +535,9 @@ class History:
                     continue
                 shift = ability[one.candidate_index] + leniency[planned_card.interviewer.username]
                 scores = []
+                assert started is not None  # a completed session was started
                 for number, question in enumerate(asked):
-                    record = self.rate(card, question, shift, one.session.started_at)
+                    record = self.rate(card, question, shift, started)
                     # An overdue card was left half done: the last questions unscored.
                     if not planned_card.submitted and number >= len(asked) // 2:
                         record.score, record.not_assessed, record.notes = None, False, ""
@@ -543,8 +545,9 @@ class History:
                     records.append(record)
                     scores.append(record.score)
                 if planned_card.submitted:
-                    card.recommendation = self.recommend(scores)
-                    card.summary = SUMMARIES[card.recommendation]
+                    recommendation = self.recommend(scores)
+                    card.recommendation = recommendation
+                    card.summary = SUMMARIES[recommendation]
         Scorecard.objects.bulk_create(cards)
         for record in records:
             record.scorecard_id = record.scorecard.pk
@@ -555,10 +558,12 @@ class History:
             for planned_card in one.cards:
                 if not planned_card.submitted:
                     continue
+                assert planned_card.scorecard is not None and one.session is not None
                 card = planned_card.scorecard
-                assert card is not None and one.session is not None
+                completed_at = one.session.completed_at
+                assert completed_at is not None
                 delay = timedelta(minutes=self.rng.choice((15, 40, 90, 300, 900, 1500, 4000)))
-                card.submitted_at = one.session.completed_at + delay
+                card.submitted_at = completed_at + delay
                 submitted.append(card)
                 self.event(
                     actor=card.interviewer,
@@ -592,7 +597,7 @@ class History:
         record.follow_up_asked = self.rng.random() < 0.3
         return record
 
-    def recommend(self, scores: list[int | None]) -> str:
+    def recommend(self, scores: list[int | None]) -> Recommendation:
         assessed = [score for score in scores if score is not None]
         mean = sum(assessed) / len(assessed) if assessed else 2.5
         mean += self.rng.gauss(0, 0.25)

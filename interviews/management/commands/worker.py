@@ -67,7 +67,9 @@ class Command(DatabaseWorkerCommand):
             "off (default: SWEEP_INTERVAL_SECONDS, %(default)s)",
         )
 
-    def handle(self, *args: Any, sweep_interval: float, **options: Any) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
+        # Ours, not db_worker's: taken out before its handle() sees the options.
+        sweep_interval: float = options.pop("sweep_interval")
         reload = options.get("reload") and not options.get("batch")
         # With --reload the parent only watches files; the clock runs in the child.
         in_worker_process = not reload or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"
