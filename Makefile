@@ -134,7 +134,8 @@ lint: setup
 
 format: setup
 	@"$(PY)" -m ruff format .
-	@"$(VENV)/bin/djade" $(TEMPLATE_FILES)
+	@# djade exits 1 when it rewrote a file; the check after it says whether all are formatted now.
+	@"$(VENV)/bin/djade" $(TEMPLATE_FILES) || "$(VENV)/bin/djade" --check $(TEMPLATE_FILES)
 
 test: setup chromium oidc-provider a11y-tools lint
 	@$(WITH_DB) \
