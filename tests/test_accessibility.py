@@ -56,11 +56,11 @@ def signed_in_context(browser: Browser, live_server, username: str | None):
 
 
 def test_the_main_pages_of_every_role_have_no_serious_accessibility_findings(
-    browser: Browser, live_server, tmp_path
+    browser: Browser, live_server, tmp_path, settings, monkeypatch
 ):
     assert AXE_JS.exists(), f"{AXE_JS} is missing: run `make a11y-tools`"
     axe_source = AXE_JS.read_text(encoding="utf-8")
-    pages = demo_pages(tmp_path)
+    pages = demo_pages(tmp_path, settings, monkeypatch)
     findings: list[str] = []
     checked = 0
     for username in dict.fromkeys(page.username for page in pages):

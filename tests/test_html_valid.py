@@ -44,9 +44,9 @@ def test_the_bare_hx_pattern_finds_what_it_should():
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="the Nu Html Checker needs Java")
 @pytest.mark.django_db
-def test_the_main_pages_of_every_role_are_valid_html(tmp_path):
+def test_the_main_pages_of_every_role_are_valid_html(tmp_path, settings, monkeypatch):
     assert VNU_JAR.exists(), f"{VNU_JAR} is missing: run `make a11y-tools`"
-    pages = demo_pages(tmp_path / "base")
+    pages = demo_pages(tmp_path / "base", settings, monkeypatch)
     out = tmp_path / "pages"
     out.mkdir()
     names: dict[str, str] = {}

@@ -8,10 +8,10 @@ and returns who opens which page.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -45,12 +45,14 @@ class Page:
     path: str
 
 
-def load_demo(tmp_path: Path) -> None:
-    """The seed pack, `seed_demo` and `seed_demo_history`, as `make run` loads them."""
-    from django.conf import settings
+def load_demo(tmp_path: Path, settings: Any, monkeypatch: Any) -> None:
+    """The seed pack, `seed_demo` and `seed_demo_history`, as `make run` loads them.
 
-    settings.BASE_DIR = tmp_path  # seed_demo keeps its password file under BASE_DIR/.pg
-    os.environ.setdefault("DEMO_PASSWORD", "demo-pass-a11y")
+    `settings` and `monkeypatch` are pytest's fixtures, so both changes end with the test:
+    seed_demo keeps its password file under BASE_DIR/.pg, or reads DEMO_PASSWORD.
+    """
+    settings.BASE_DIR = tmp_path
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-a11y")
     call_command("load_questions", "seeds/", verbosity=0)
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo_history", stdout=StringIO())
@@ -88,8 +90,8 @@ def amend(card: Scorecard, by: User) -> None:
     )
 
 
-def demo_pages(tmp_path: Path) -> list[Page]:
-    load_demo(tmp_path)
+def demo_pages(tmp_path: Path, settings: Any, monkeypatch: Any) -> list[Page]:
+    load_demo(tmp_path, settings, monkeypatch)
     make_user("curator", group=CURATORS, staff=True, superuser=False)
     interviewer = User.objects.get(username="interviewer")
     manager = User.objects.get(username="manager")
