@@ -9,13 +9,14 @@ export PYTHONDONTWRITEBYTECODE := 1
 # `make run` serves with the background worker beside it (started and stopped together).
 WITH_WORKER := bin/with-worker
 
-.PHONY: help run dev prepare test lint bench bench-capacity image image-check scale-check stop-db db setup chromium oidc-provider clean
+.PHONY: help run dev prepare test lint format a11y-tools bench bench-capacity image image-check scale-check stop-db db setup chromium oidc-provider clean
 
 help:
 	@echo "make run      set everything up (venv, local PostgreSQL, migrations, seed pack, demo users and their history) and serve on 127.0.0.1:$(PORT)"
 	@echo "              with gunicorn and the production settings (bin/serve), with the background worker beside it"
 	@echo "make dev      the same set-up, then Django's auto-reloading development server (DEBUG on)"
-	@echo "make test     run every test: lint, unit, integration on PostgreSQL, browser (Chromium)"
+	@echo "make test     run every test: lint, unit, integration on PostgreSQL, browser (Chromium), page validity and accessibility"
+	@echo "make lint     ruff (lint, format) and djade (template format) checks; make format applies both formatters"
 	@echo "make bench    load benchmark against the signed-in ceiling; writes bench/results/latest.json"
 	@echo "make stop-db  stop the project-local PostgreSQL (data stays in .pg/)"
 	@echo "make image         build the container image (podman; BASE_IMAGE=python:3.13-slim where a registry is reachable)"
@@ -102,12 +103,42 @@ $(OIDC_DIR)/node_modules/.package-lock.json: $(OIDC_DIR)/package-lock.json
 
 oidc-provider: $(OIDC_DIR)/node_modules/.package-lock.json
 
+# The checkers of the page tests, from tests/a11y/package-lock.json: axe-core (accessibility,
+# tests/test_accessibility.py) and vnu.jar (HTML validity, tests/test_html_valid.py, needs
+# Java). Installed once; after that nothing is fetched. After the provider's install, which
+# brings Node.js and npm where they are missing.
+A11Y_DIR := tests/a11y
+$(A11Y_DIR)/node_modules/.package-lock.json: $(A11Y_DIR)/package-lock.json | $(OIDC_DIR)/node_modules/.package-lock.json
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Java for the HTML validity test (apt-get install default-jre-headless)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else \
+	    echo "The HTML validity test needs Java 11+: apt-get install default-jre-headless" >&2; exit 1; \
+	  fi; \
+	fi
+	@echo "Installing the page checkers (npm ci in $(A11Y_DIR))"
+	@cd "$(A11Y_DIR)" && npm ci --no-audit --no-fund --prefer-offline --loglevel=error </dev/null
+	@touch "$@"
+
+a11y-tools: $(A11Y_DIR)/node_modules/.package-lock.json
+
+# Templates are formatted by djade (it targets the Django version it finds installed).
+TEMPLATE_FILES = $$(find templates -name '*.html' | sort)
+
 lint: setup
 	@"$(PY)" -m ruff check .
 	@"$(PY)" -m ruff format --check .
 	@"$(PY)" -m mypy
+	@"$(VENV)/bin/djade" --check $(TEMPLATE_FILES)
 
-test: setup chromium oidc-provider lint
+format: setup
+	@"$(PY)" -m ruff format .
+	@# djade exits 1 when it rewrote a file; the check after it says whether all are formatted now.
+	@"$(VENV)/bin/djade" $(TEMPLATE_FILES) || "$(VENV)/bin/djade" --check $(TEMPLATE_FILES)
+
+test: setup chromium oidc-provider a11y-tools lint
 	@$(WITH_DB) \
 	{ "$(PY)" manage.py makemigrations --check --dry-run -v 0 || { echo "Models changed without a migration: run manage.py makemigrations" >&2; exit 1; }; } && \
 	CHROMIUM_PATH="$(CHROMIUM)" "$(PY)" -m pytest $(PYTEST_ARGS)

@@ -216,10 +216,10 @@ class ScheduleForm(forms.Form):
         # With htmx, choosing a position swaps in its team as the panel choices.
         self.fields["position"].widget.attrs.update(
             {
-                "hx-get": reverse("interviews:session_new"),
-                "hx-target": "#panel",
-                "hx-swap": "outerHTML",
-                "hx-trigger": "change",
+                "data-hx-get": reverse("interviews:session_new"),
+                "data-hx-target": "#panel",
+                "data-hx-swap": "outerHTML",
+                "data-hx-trigger": "change",
             }
         )
         self.fields["candidate"].queryset = candidates

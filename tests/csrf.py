@@ -19,7 +19,7 @@ from django.test import Client
 
 from intervy.errors import CSRF_MESSAGE
 
-_HX_HEADERS = re.compile(r"<body[^>]*\shx-headers='([^']+)'")
+_HX_HEADERS = re.compile(r"<body[^>]*\sdata-hx-headers='([^']+)'")
 
 
 def assert_post_needs_csrf_token(
@@ -37,11 +37,11 @@ def assert_post_needs_csrf_token(
 
 
 def page_csrf_token(client: Client, page_path: str) -> str:
-    """The token base.html puts in `<body hx-headers>`, exactly as htmx will send it."""
+    """The token base.html puts in `<body data-hx-headers>`, exactly as htmx will send it."""
     page = client.get(page_path)
     assert page.status_code == 200, f"GET {page_path} gave {page.status_code}"
     match = _HX_HEADERS.search(page.content.decode())
-    assert match, f"{page_path} has no hx-headers on <body>"
+    assert match, f"{page_path} has no data-hx-headers on <body>"
     return json.loads(match[1])["X-CSRFToken"]
 
 

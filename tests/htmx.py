@@ -8,7 +8,7 @@ from typing import Any
 def wait_until_settled(page: Any, selector: str) -> None:
     """Wait until htmx has wired up what it swapped into `selector`.
 
-    htmx puts new content (and focus) in place at swap time but processes its hx-*
+    htmx puts new content (and focus) in place at swap time but processes its data-hx-*
     attributes only when it settles, 20 ms later: a click or an Enter in between would
     post the form natively, with a full page load.
     """

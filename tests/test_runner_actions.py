@@ -70,7 +70,7 @@ def test_follow_up_over_htmx_returns_the_state(client_for, interviewer, session)
     response = client_for(interviewer).post(url("runner_follow_up", session, 1), headers=HTMX)
     html = response.content.decode()
     assert 'id="follow-up-toggle" class="flag" aria-pressed="true"' in html
-    assert 'id="nav-q-1"' in html and 'hx-swap-oob="true"' in html
+    assert 'id="nav-q-1"' in html and 'data-hx-swap-oob="true"' in html
     assert "follow-up asked" in html
     assert (
         "Follow-up marked as asked"

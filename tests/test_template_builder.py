@@ -158,7 +158,7 @@ def test_adding_over_htmx_returns_the_list_and_marks_the_bank(client_for, interv
     assert page.status_code == 200
     assert html.lstrip().startswith('<section id="template-questions"')
     assert question.title in html
-    assert 'hx-swap-oob="true"' in html
+    assert 'data-hx-swap-oob="true"' in html
     assert f'id="added-{question.pk}"' in html
 
 
