@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -26,7 +25,6 @@ from interviews.models import (
     SessionQuestion,
     TeamRole,
 )
-from interviews.sql import instance_from_row, select_list
 from intervy.roles import is_admin, is_hiring_manager, works_on_templates
 
 # --- Hiring teams (PRODUCT F1) ----------------------------------------------------------
@@ -118,71 +116,28 @@ def may_edit_template(user: Any, template: InterviewTemplate) -> bool:
 
 
 def session_for_panelist(user: Any, session_id: int) -> tuple[InterviewSession, Scorecard]:
-    """The session and the user's own scorecard on it; 404 unless the user is on the panel."""
-    session, scorecard, _ = _panel_row(user, session_id, None)
-    return session, scorecard
+    """The session and the user's own scorecard on it; 404 unless the user is on the panel.
+
+    The session comes with its candidate and position, which every runner page shows.
+    """
+    scorecard = (
+        Scorecard.objects.select_related("session__candidate", "session__position")
+        .filter(session_id=session_id, interviewer_id=user.pk)
+        .first()
+    )
+    if scorecard is None:
+        raise Http404("No such interview session.")
+    return scorecard.session, scorecard
 
 
 def question_for_panelist(
     user: Any, session_id: int, order: int
 ) -> tuple[InterviewSession, Scorecard, SessionQuestion]:
-    """As session_for_panelist, plus the session's question `order` (404 if it has none).
-
-    One round trip for what every score, notes and toggle request needs first.
-    """
-    session, scorecard, question = _panel_row(user, session_id, order)
+    """As session_for_panelist, plus the session's question `order` (404 if it has none)."""
+    session, scorecard = session_for_panelist(user, session_id)
+    question = SessionQuestion.objects.filter(session_id=session.pk, order=order).first()
     if question is None:
         raise Http404(f"This interview has no question {order}.")
-    return session, scorecard, question
-
-
-def _panel_row(
-    user: Any, session_id: int, order: int | None
-) -> tuple[InterviewSession, Scorecard, SessionQuestion | None]:
-    # Hand-written SQL: on every runner and scorecard request, compiling this ORM query
-    # (select_related two levels, first() ordering through the session) cost ~2 ms of
-    # CPU against ~0.1 ms for PostgreSQL to answer it.
-    question_columns = f", {select_list(SessionQuestion, 'q')}" if order is not None else ""
-    question_join = (
-        'LEFT JOIN interviews_sessionquestion q ON q.session_id = s.id AND q."order" = %s'
-        if order is not None
-        else ""
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT {select_list(Scorecard, "c")}, {select_list(InterviewSession, "s")},
-                   {select_list(Candidate, "k")}, {select_list(Position, "p")}
-                   {question_columns}
-              FROM interviews_scorecard c
-              JOIN interviews_interviewsession s ON s.id = c.session_id
-              JOIN interviews_candidate k ON k.id = s.candidate_id
-              JOIN interviews_position p ON p.id = s.position_id
-              {question_join}
-             WHERE c.session_id = %s AND c.interviewer_id = %s
-            """,  # noqa: S608 (model column names, no input)
-            [*([order] if order is not None else []), session_id, user.pk],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        raise Http404("No such interview session.")
-    card_end = len(Scorecard._meta.concrete_fields)
-    session_end = card_end + len(InterviewSession._meta.concrete_fields)
-    candidate_end = session_end + len(Candidate._meta.concrete_fields)
-    position_end = candidate_end + len(Position._meta.concrete_fields)
-    scorecard = instance_from_row(Scorecard, row[:card_end])
-    session = instance_from_row(InterviewSession, row[card_end:session_end])
-    candidate = instance_from_row(Candidate, row[session_end:candidate_end])
-    InterviewSession._meta.get_field("candidate").set_cached_value(session, candidate)
-    position = instance_from_row(Position, row[candidate_end:position_end])
-    InterviewSession._meta.get_field("position").set_cached_value(session, position)
-    Scorecard._meta.get_field("session").set_cached_value(scorecard, session)
-    question_row = row[position_end:]
-    question = (
-        instance_from_row(SessionQuestion, question_row)
-        if question_row and question_row[0] is not None
-        else None
-    )
     return session, scorecard, question
 
 

@@ -74,7 +74,7 @@ def test_over_htmx_it_returns_the_state_partial_and_the_navigator_item(
     assert 'data-state="scored"' in html
     assert 'id="score-4" class="score score-4" aria-pressed="true"' in html
     assert 'id="score-3" class="score score-3" aria-pressed="false"' in html
-    assert '<li id="nav-q-2" class="nav-item state-scored" hx-swap-oob="true">' in html
+    assert '<li id="nav-q-2" class="nav-item state-scored" data-hx-swap-oob="true">' in html
     assert "scored 4" in html
     assert 'aria-current="step"' in html  # question 2 is still the current one
     assert "<html" not in html
