@@ -85,8 +85,6 @@ from interviews.forms_runner import NOT_ASSESSED  # noqa: E402
 from interviews.models import (  # noqa: E402
     AuditAction,
     AuditEvent,
-    Candidate,
-    InterviewSession,
     NotesSave,
     Position,
     QuestionRecord,
@@ -119,65 +117,6 @@ def _instance_from_row(model: Any, row: Sequence[Any]) -> Any:
         if values[index] is not None:
             values[index] = convert(values[index], None, connection)
     return model.from_db(connection.alias, names, values)
-
-
-def _hand_panel_row(user: Any, session_id: int, order: int | None) -> tuple[Any, Any, Any]:
-    """access.py's _panel_row: scorecard, session, candidate, position (and question) in one
-    hand-written join, the row sliced by column counts."""
-    question_columns = f", {column_list(SessionQuestion, 'q')}" if order is not None else ""
-    question_join = (
-        'LEFT JOIN interviews_sessionquestion q ON q.session_id = s.id AND q."order" = %s'
-        if order is not None
-        else ""
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT {column_list(Scorecard, "c")}, {column_list(InterviewSession, "s")},
-                   {column_list(Candidate, "k")}, {column_list(Position, "p")}
-                   {question_columns}
-              FROM interviews_scorecard c
-              JOIN interviews_interviewsession s ON s.id = c.session_id
-              JOIN interviews_candidate k ON k.id = s.candidate_id
-              JOIN interviews_position p ON p.id = s.position_id
-              {question_join}
-             WHERE c.session_id = %s AND c.interviewer_id = %s
-            """,  # noqa: S608
-            [*([order] if order is not None else []), session_id, user.pk],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        raise Http404("No such interview session.")
-    card_end = len(Scorecard._meta.concrete_fields)
-    session_end = card_end + len(InterviewSession._meta.concrete_fields)
-    candidate_end = session_end + len(Candidate._meta.concrete_fields)
-    position_end = candidate_end + len(Position._meta.concrete_fields)
-    scorecard = _instance_from_row(Scorecard, row[:card_end])
-    session = _instance_from_row(InterviewSession, row[card_end:session_end])
-    candidate = _instance_from_row(Candidate, row[session_end:candidate_end])
-    InterviewSession._meta.get_field("candidate").set_cached_value(session, candidate)
-    position = _instance_from_row(Position, row[candidate_end:position_end])
-    InterviewSession._meta.get_field("position").set_cached_value(session, position)
-    Scorecard._meta.get_field("session").set_cached_value(scorecard, session)
-    question_row = row[position_end:]
-    question = (
-        _instance_from_row(SessionQuestion, question_row)
-        if question_row and question_row[0] is not None
-        else None
-    )
-    return session, scorecard, question
-
-
-def _hand_session_for_panelist(user: Any, session_id: int) -> tuple[Any, Any]:
-    session, scorecard, _ = _hand_panel_row(user, session_id, None)
-    return session, scorecard
-
-
-def _hand_question_for_panelist(user: Any, session_id: int, order: int) -> tuple[Any, Any, Any]:
-    session, scorecard, question = _hand_panel_row(user, session_id, order)
-    if question is None:
-        raise Http404(f"This interview has no question {order}.")
-    return session, scorecard, question
 
 
 def _hand_for_runner(*, scorecard_id: int) -> list[QuestionRecord]:
@@ -300,6 +239,26 @@ def _hand_template_response(request: Any, template: str, context: Any, **kwargs:
 
 
 # --- The plain ORM variants of the SQL that stays ---------------------------------------
+
+
+def _orm_session_for_panelist(user: Any, session_id: int) -> tuple[Any, Any]:
+    """access.session_for_panelist as the ORM says it: the scorecard with select_related."""
+    scorecard = (
+        Scorecard.objects.select_related("session__candidate", "session__position")
+        .filter(session_id=session_id, interviewer_id=user.pk)
+        .first()
+    )
+    if scorecard is None:
+        raise Http404("No such interview session.")
+    return scorecard.session, scorecard
+
+
+def _orm_question_for_panelist(user: Any, session_id: int, order: int) -> tuple[Any, Any, Any]:
+    session, scorecard = _orm_session_for_panelist(user, session_id)
+    question = SessionQuestion.objects.filter(session_id=session.pk, order=order).first()
+    if question is None:
+        raise Http404(f"This interview has no question {order}.")
+    return session, scorecard, question
 
 
 def _orm_record_score(
@@ -482,15 +441,15 @@ def pieces(world: World) -> list[dict[str, Any]]:
     """Each piece: its endpoint, and how to install the hand-made and the plain variant."""
     return [
         {
-            "piece": "panel join by hand (access._panel_row)",
+            "piece": "panel join in SQL (db.panel_row)",
             "endpoint": "notes autosave",
             "request": world.notes_json,
-            "hand": [
-                (runner_views, "session_for_panelist", _hand_session_for_panelist),
-                (runner_views, "question_for_panelist", _hand_question_for_panelist),
+            "hand": [],
+            "plain": [
+                (runner_views, "session_for_panelist", _orm_session_for_panelist),
+                (runner_views, "question_for_panelist", _orm_question_for_panelist),
             ],
-            "plain": [],
-            "in_app": "plain",
+            "in_app": "hand",
         },
         {
             "piece": "records with questions by hand (for_runner)",

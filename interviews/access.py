@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from interviews.db.panel import panel_row
 from interviews.models import (
     Candidate,
     InterviewSession,
@@ -120,22 +121,24 @@ def session_for_panelist(user: Any, session_id: int) -> tuple[InterviewSession, 
 
     The session comes with its candidate and position, which every runner page shows.
     """
-    scorecard = (
-        Scorecard.objects.select_related("session__candidate", "session__position")
-        .filter(session_id=session_id, interviewer_id=user.pk)
-        .first()
-    )
-    if scorecard is None:
+    found = panel_row(user_id=user.pk, session_id=session_id, order=None)
+    if found is None:
         raise Http404("No such interview session.")
-    return scorecard.session, scorecard
+    session, scorecard, _ = found
+    return session, scorecard
 
 
 def question_for_panelist(
     user: Any, session_id: int, order: int
 ) -> tuple[InterviewSession, Scorecard, SessionQuestion]:
-    """As session_for_panelist, plus the session's question `order` (404 if it has none)."""
-    session, scorecard = session_for_panelist(user, session_id)
-    question = SessionQuestion.objects.filter(session_id=session.pk, order=order).first()
+    """As session_for_panelist, plus the session's question `order` (404 if it has none).
+
+    One round trip for what every score, notes and toggle request needs first.
+    """
+    found = panel_row(user_id=user.pk, session_id=session_id, order=order)
+    if found is None:
+        raise Http404("No such interview session.")
+    session, scorecard, question = found
     if question is None:
         raise Http404(f"This interview has no question {order}.")
     return session, scorecard, question
