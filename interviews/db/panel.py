@@ -1,9 +1,9 @@
 """The panelist's scorecard with its session, candidate and position (and a question).
 
 Every runner, notes and score request reads this first. The ORM's version is two
-queries (the scorecard with select_related, then the question), and compiling them cost
-the notes autosave more app CPU than the rest of it (README, "Hand-made pieces,
-measured"); this is one statement, built once per process.
+queries (the scorecard with select_related, then the question), and compiling them is a
+large share of the notes autosave's app CPU (README, "Hand-made pieces, measured"); this
+is one statement, built once per process, its columns read back by name.
 """
 
 from __future__ import annotations
