@@ -545,7 +545,8 @@ class QuestionRecord(models.Model):
             return "skipped"
         return "unasked"
 
-    # The write doors: their SQL, and why each is one statement, is in interviews/db/records.py.
+    # The write doors: their SQL, and why each is one statement, is in interviews/db/records.py
+    # (imported inside each door, as interviews.db imports this module).
 
     @classmethod
     def record_score(

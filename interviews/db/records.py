@@ -308,7 +308,7 @@ def visit(
             """,  # noqa: S608 (names from _meta, values as parameters)
             {"scorecard": scorecard_id, "question": session_question_id, "track": track_time},
         )
-        return {question_id: tuple(rest) for question_id, *rest in cursor.fetchall()}  # type: ignore[misc]
+        return {row[0]: (row[1], row[2], row[3]) for row in cursor.fetchall()}
 
 
 def close_visits(*, session_id: int) -> None:
