@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from interviews.db.panel import panel_row
 from interviews.models import (
     Candidate,
     InterviewSession,
@@ -26,7 +26,6 @@ from interviews.models import (
     SessionQuestion,
     TeamRole,
 )
-from interviews.sql import instance_from_row, select_list
 from intervy.roles import is_admin, is_hiring_manager, works_on_templates
 
 # --- Hiring teams (PRODUCT F1) ----------------------------------------------------------
@@ -118,8 +117,14 @@ def may_edit_template(user: Any, template: InterviewTemplate) -> bool:
 
 
 def session_for_panelist(user: Any, session_id: int) -> tuple[InterviewSession, Scorecard]:
-    """The session and the user's own scorecard on it; 404 unless the user is on the panel."""
-    session, scorecard, _ = _panel_row(user, session_id, None)
+    """The session and the user's own scorecard on it; 404 unless the user is on the panel.
+
+    The session comes with its candidate and position, which every runner page shows.
+    """
+    found = panel_row(user_id=user.pk, session_id=session_id, order=None)
+    if found is None:
+        raise Http404("No such interview session.")
+    session, scorecard, _ = found
     return session, scorecard
 
 
@@ -130,59 +135,12 @@ def question_for_panelist(
 
     One round trip for what every score, notes and toggle request needs first.
     """
-    session, scorecard, question = _panel_row(user, session_id, order)
+    found = panel_row(user_id=user.pk, session_id=session_id, order=order)
+    if found is None:
+        raise Http404("No such interview session.")
+    session, scorecard, question = found
     if question is None:
         raise Http404(f"This interview has no question {order}.")
-    return session, scorecard, question
-
-
-def _panel_row(
-    user: Any, session_id: int, order: int | None
-) -> tuple[InterviewSession, Scorecard, SessionQuestion | None]:
-    # Hand-written SQL: on every runner and scorecard request, compiling this ORM query
-    # (select_related two levels, first() ordering through the session) cost ~2 ms of
-    # CPU against ~0.1 ms for PostgreSQL to answer it.
-    question_columns = f", {select_list(SessionQuestion, 'q')}" if order is not None else ""
-    question_join = (
-        'LEFT JOIN interviews_sessionquestion q ON q.session_id = s.id AND q."order" = %s'
-        if order is not None
-        else ""
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT {select_list(Scorecard, "c")}, {select_list(InterviewSession, "s")},
-                   {select_list(Candidate, "k")}, {select_list(Position, "p")}
-                   {question_columns}
-              FROM interviews_scorecard c
-              JOIN interviews_interviewsession s ON s.id = c.session_id
-              JOIN interviews_candidate k ON k.id = s.candidate_id
-              JOIN interviews_position p ON p.id = s.position_id
-              {question_join}
-             WHERE c.session_id = %s AND c.interviewer_id = %s
-            """,  # noqa: S608 (model column names, no input)
-            [*([order] if order is not None else []), session_id, user.pk],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        raise Http404("No such interview session.")
-    card_end = len(Scorecard._meta.concrete_fields)
-    session_end = card_end + len(InterviewSession._meta.concrete_fields)
-    candidate_end = session_end + len(Candidate._meta.concrete_fields)
-    position_end = candidate_end + len(Position._meta.concrete_fields)
-    scorecard = instance_from_row(Scorecard, row[:card_end])
-    session = instance_from_row(InterviewSession, row[card_end:session_end])
-    candidate = instance_from_row(Candidate, row[session_end:candidate_end])
-    InterviewSession._meta.get_field("candidate").set_cached_value(session, candidate)
-    position = instance_from_row(Position, row[candidate_end:position_end])
-    InterviewSession._meta.get_field("position").set_cached_value(session, position)
-    Scorecard._meta.get_field("session").set_cached_value(scorecard, session)
-    question_row = row[position_end:]
-    question = (
-        instance_from_row(SessionQuestion, question_row)
-        if question_row and question_row[0] is not None
-        else None
-    )
     return session, scorecard, question
 
 

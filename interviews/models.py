@@ -12,13 +12,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from interviews.sql import instance_from_row, select_list
 from intervy.roles import INTERVIEWERS
 from questions.models import Category, Difficulty, Question, Status
 
@@ -559,10 +558,8 @@ class QuestionRecord(models.Model):
             return "skipped"
         return "unasked"
 
-    # The write doors below are each one statement: in autocommit that statement is its
-    # own transaction, committed before it returns, so they need no atomic() (which
-    # would cost a BEGIN and a COMMIT round trip, or a savepoint pair inside another
-    # transaction). They return the new row with RETURNING rather than reading it again.
+    # The write doors: their SQL, and why each is one statement, is in interviews/db/records.py
+    # (imported inside each door, as interviews.db imports this module).
 
     @classmethod
     def record_score(
@@ -570,175 +567,45 @@ class QuestionRecord(models.Model):
     ) -> QuestionRecord:
         """Set the score (1–4), or "not assessed" when score is None, and audit the change.
 
-        One statement locks the record, reads the old value, writes the new one and writes
-        the audit event, so fifty parallel requests leave one record and a full history.
-        The scorecard row is share-locked: a submission (which takes it FOR UPDATE) waits
-        for a score in flight, and a score arriving after submission finds nothing to
-        update and raises ScorecardLocked.
+        A score after submission raises ScorecardLocked: the scorecard is share-locked while
+        the record changes, so a submission waits for a score in flight and a score after it
+        finds nothing to update.
         """
         if score is not None and score not in (1, 2, 3, 4):
             raise ValueError("A score is 1, 2, 3 or 4.")
-        action = AuditAction.SCORE if score is not None else AuditAction.NOT_ASSESSED
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                WITH old AS (
-                    SELECT r.id, r.score, r.not_assessed, s.session_id
-                      FROM interviews_questionrecord r
-                      JOIN interviews_scorecard s ON s.id = r.scorecard_id
-                     WHERE r.scorecard_id = %(scorecard)s
-                       AND r.session_question_id = %(question)s
-                       AND s.submitted_at IS NULL
-                       FOR UPDATE OF r FOR SHARE OF s
-                ), updated AS (
-                    UPDATE interviews_questionrecord r
-                       SET score = %(score)s, not_assessed = %(not_assessed)s, skipped = false,
-                           scored_at = now(), updated_at = now()
-                      FROM old
-                     WHERE r.id = old.id
-                 RETURNING {returned}, old.score AS old_score,
-                           old.not_assessed AS old_not_assessed, old.session_id
-                ), audited AS (
-                    INSERT INTO interviews_auditevent
-                           (actor_id, at, session_id, scorecard_id, session_question_id, action,
-                            old_value, new_value)
-                    SELECT %(by)s, now(), session_id, %(scorecard)s, %(question)s, %(action)s,
-                           CASE WHEN old_score IS NOT NULL THEN old_score::text
-                                WHEN old_not_assessed THEN 'not assessed' ELSE '' END,
-                           %(new_value)s
-                      FROM updated
-                )
-                SELECT {fields} FROM updated
-                """.format(returned=select_list(cls, "r"), fields=select_list(cls)),  # noqa: S608 (model column names, no input)
-                {
-                    "scorecard": scorecard_id,
-                    "question": session_question_id,
-                    "score": score,
-                    "not_assessed": score is None,
-                    "by": by_id,
-                    "action": action,
-                    "new_value": str(score) if score is not None else "not assessed",
-                },
-            )
-            row = cursor.fetchone()
-        if row is None:
-            raise ScorecardLocked()
-        return instance_from_row(cls, row)
+        from interviews.db import records
+
+        return records.record_score(
+            scorecard_id=scorecard_id,
+            session_question_id=session_question_id,
+            score=score,
+            by_id=by_id,
+        )
 
     @classmethod
     def save_notes(
         cls, *, scorecard_id: int, session_question_id: int, text: str, base_revision: int
     ) -> NotesSave:
-        """Store `text` if the notes are still at `base_revision`; the database numbers it.
+        """Store `text` if the notes are still at `base_revision` (else a conflict)."""
+        from interviews.db import records
 
-        The writer says which revision its text was edited from; the stored revision goes
-        up by one on every save. If another tab or device saved in between, nothing is
-        written and the reply carries the text now stored and its revision, so the writer
-        can show both and let its user choose (a conflict). A save whose text is what is
-        stored already (a retry whose first try landed) is not a conflict. Submitted
-        scorecards refuse.
-
-        The revision test sits on the updated table itself: when two saves from the same
-        revision race, the second waits for the first's row lock and PostgreSQL re-checks
-        the condition on the row as the first committed it, so the second finds a newer
-        revision and is refused rather than overwriting. The scorecard is share-locked,
-        as in record_score, so a submission and a save cannot interleave.
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                WITH card AS (
-                    SELECT id FROM interviews_scorecard
-                     WHERE id = %(scorecard)s AND submitted_at IS NULL
-                       FOR SHARE
-                )
-                UPDATE interviews_questionrecord r
-                   SET notes = %(text)s, notes_revision = r.notes_revision + 1,
-                       updated_at = now()
-                  FROM card
-                 WHERE r.scorecard_id = card.id
-                   AND r.session_question_id = %(question)s
-                   AND r.notes_revision = %(base)s
-             RETURNING r.notes_revision
-                """,
-                {
-                    "scorecard": scorecard_id,
-                    "question": session_question_id,
-                    "text": text,
-                    "base": base_revision,
-                },
-            )
-            row = cursor.fetchone()
-            if row is not None:
-                return NotesSave(stored=True, revision=row[0], notes=text)
-            cursor.execute(
-                """
-                SELECT r.notes, r.notes_revision, s.submitted_at IS NOT NULL
-                  FROM interviews_questionrecord r
-                  JOIN interviews_scorecard s ON s.id = r.scorecard_id
-                 WHERE r.scorecard_id = %s AND r.session_question_id = %s
-                """,
-                [scorecard_id, session_question_id],
-            )
-            found = cursor.fetchone()
-        if found is None:  # no record: a card submitted before this question was added
-            return NotesSave(stored=False, revision=0, notes="", locked=True)
-        notes, revision, submitted = found
-        return NotesSave(
-            stored=notes == text and not submitted,
-            revision=revision,
-            notes=notes,
-            locked=submitted,
+        return records.save_notes(
+            scorecard_id=scorecard_id,
+            session_question_id=session_question_id,
+            text=text,
+            base_revision=base_revision,
         )
 
     @classmethod
     def toggle_follow_up(
         cls, *, scorecard_id: int, session_question_id: int, by_id: int
     ) -> QuestionRecord:
-        """Flip "follow-up asked" and audit it; ScorecardLocked once submitted.
+        """Flip "follow-up asked" and audit it; ScorecardLocked once submitted."""
+        from interviews.db import records
 
-        Locked like record_score (the record FOR UPDATE, the scorecard FOR SHARE), so a
-        double press flips twice rather than losing one, and a submission waits for it.
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                WITH old AS (
-                    SELECT r.id, r.follow_up_asked, s.session_id
-                      FROM interviews_questionrecord r
-                      JOIN interviews_scorecard s ON s.id = r.scorecard_id
-                     WHERE r.scorecard_id = %(scorecard)s
-                       AND r.session_question_id = %(question)s
-                       AND s.submitted_at IS NULL
-                       FOR UPDATE OF r FOR SHARE OF s
-                ), updated AS (
-                    UPDATE interviews_questionrecord r
-                       SET follow_up_asked = NOT old.follow_up_asked, updated_at = now()
-                      FROM old
-                     WHERE r.id = old.id
-                 RETURNING {returned}, old.follow_up_asked AS was, old.session_id
-                ), audited AS (
-                    INSERT INTO interviews_auditevent
-                           (actor_id, at, session_id, scorecard_id, session_question_id, action,
-                            old_value, new_value)
-                    SELECT %(by)s, now(), session_id, %(scorecard)s, %(question)s, %(action)s,
-                           CASE WHEN was THEN 'asked' ELSE 'not asked' END,
-                           CASE WHEN was THEN 'not asked' ELSE 'asked' END
-                      FROM updated
-                )
-                SELECT {fields} FROM updated
-                """.format(returned=select_list(cls, "r"), fields=select_list(cls)),  # noqa: S608 (model column names, no input)
-                {
-                    "scorecard": scorecard_id,
-                    "question": session_question_id,
-                    "by": by_id,
-                    "action": AuditAction.FOLLOW_UP,
-                },
-            )
-            row = cursor.fetchone()
-        if row is None:
-            raise ScorecardLocked()
-        return instance_from_row(cls, row)
+        return records.toggle_follow_up(
+            scorecard_id=scorecard_id, session_question_id=session_question_id, by_id=by_id
+        )
 
     @classmethod
     def toggle_skipped(
@@ -750,51 +617,11 @@ class QuestionRecord(models.Model):
         stray keypress must never erase a rating, so that raises AlreadyAssessed and
         nothing changes. Scoring a skipped question later clears the skip.
         """
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                WITH old AS (
-                    SELECT r.id, r.skipped, r.score, r.not_assessed, s.session_id
-                      FROM interviews_questionrecord r
-                      JOIN interviews_scorecard s ON s.id = r.scorecard_id
-                     WHERE r.scorecard_id = %(scorecard)s
-                       AND r.session_question_id = %(question)s
-                       AND s.submitted_at IS NULL
-                       FOR UPDATE OF r FOR SHARE OF s
-                ), updated AS (
-                    UPDATE interviews_questionrecord r
-                       SET skipped = NOT old.skipped, updated_at = now()
-                      FROM old
-                     WHERE r.id = old.id AND old.score IS NULL AND NOT old.not_assessed
-                 RETURNING {returned}, old.skipped AS was, old.session_id
-                ), audited AS (
-                    INSERT INTO interviews_auditevent
-                           (actor_id, at, session_id, scorecard_id, session_question_id, action,
-                            old_value, new_value)
-                    SELECT %(by)s, now(), session_id, %(scorecard)s, %(question)s, %(action)s,
-                           CASE WHEN was THEN 'skipped' ELSE '' END,
-                           CASE WHEN was THEN '' ELSE 'skipped' END
-                      FROM updated
-                )
-                SELECT (SELECT count(*) FROM old), {fields}
-                  FROM (SELECT 1) AS one LEFT JOIN updated ON true
-                """.format(returned=select_list(cls, "r"), fields=select_list(cls)),  # noqa: S608 (model column names, no input)
-                {
-                    "scorecard": scorecard_id,
-                    "question": session_question_id,
-                    "by": by_id,
-                    "action": AuditAction.SKIPPED,
-                },
-            )
-            found, *row = cursor.fetchone()
-        if not found:
-            raise ScorecardLocked()
-        if row[0] is None:
-            raise AlreadyAssessed(
-                "This question already has a rating; choose another score or "
-                "“Not assessed” instead of skipping it."
-            )
-        return instance_from_row(cls, row)
+        from interviews.db import records
+
+        return records.toggle_skipped(
+            scorecard_id=scorecard_id, session_question_id=session_question_id, by_id=by_id
+        )
 
     @classmethod
     def for_runner(cls, *, scorecard_id: int) -> list[QuestionRecord]:
@@ -805,89 +632,32 @@ class QuestionRecord(models.Model):
         except on a card submitted before an ad-hoc question was added, which keeps the
         questions its author recorded.
         """
-        records = []
-        split = len(cls._meta.concrete_fields)
-        cached = cls._meta.get_field("session_question").set_cached_value
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                SELECT {select_list(cls, "r")}, {select_list(SessionQuestion, "q")}
-                  FROM interviews_questionrecord r
-                  JOIN interviews_sessionquestion q ON q.id = r.session_question_id
-                 WHERE r.scorecard_id = %s
-                 ORDER BY q."order"
-                """,  # noqa: S608 (model column names, no input)
-                [scorecard_id],
-            )
-            for row in cursor.fetchall():
-                record = instance_from_row(cls, row[:split])
-                cached(record, instance_from_row(SessionQuestion, row[split:]))
-                records.append(record)
-        return records
+        return list(
+            cls.objects.filter(scorecard_id=scorecard_id)
+            .select_related("session_question")
+            .order_by("session_question__order")
+        )
 
     @classmethod
     def visit(
         cls, *, scorecard_id: int, session_question_id: int, track_time: bool
     ) -> dict[int, tuple[int, datetime | None, datetime | None]]:
-        """Make this the interviewer's current question and, if `track_time`, move the clock.
+        """Make this the interviewer's current question and, if `track_time`, move the clock
+        (interviews/db/records.py says how time is kept)."""
+        from interviews.db import records
 
-        Time on a question is its closed visits (seconds_spent) plus the open one (since
-        entered_at), all kept in the database, so a reload or a restart neither resets
-        nor double-counts it. Opening a question closes whichever visit was open; opening
-        the one already open changes nothing. One statement, whatever the question count.
-
-        Returns the records it changed, by question id: (seconds_spent, entered_at,
-        first_shown_at) as stored, so the caller need not read them again.
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                WITH moved AS (
-                    UPDATE interviews_scorecard
-                       SET current_question_id = %(question)s
-                     WHERE id = %(scorecard)s
-                       AND current_question_id IS DISTINCT FROM %(question)s
-                )
-                UPDATE interviews_questionrecord
-                   SET seconds_spent = CASE
-                           WHEN session_question_id = %(question)s THEN seconds_spent
-                           ELSE seconds_spent + GREATEST(
-                               0, floor(extract(epoch FROM now() - entered_at)))::integer
-                       END,
-                       entered_at = CASE
-                           WHEN session_question_id = %(question)s THEN now() END,
-                       first_shown_at = CASE
-                           WHEN session_question_id = %(question)s
-                           THEN COALESCE(first_shown_at, now())
-                           ELSE first_shown_at END
-                 WHERE %(track)s
-                   AND scorecard_id = %(scorecard)s
-                   AND (
-                       (session_question_id = %(question)s AND entered_at IS NULL)
-                       OR (session_question_id <> %(question)s AND entered_at IS NOT NULL)
-                   )
-             RETURNING session_question_id, seconds_spent, entered_at, first_shown_at
-                """,
-                {"scorecard": scorecard_id, "question": session_question_id, "track": track_time},
-            )
-            return {question_id: tuple(rest) for question_id, *rest in cursor.fetchall()}
+        return records.visit(
+            scorecard_id=scorecard_id,
+            session_question_id=session_question_id,
+            track_time=track_time,
+        )
 
     @classmethod
     def close_visits(cls, *, session_id: int) -> None:
         """Stop every open question clock of a session (it has finished)."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                UPDATE interviews_questionrecord r
-                   SET seconds_spent = r.seconds_spent + GREATEST(
-                           0, floor(extract(epoch FROM now() - r.entered_at)))::integer,
-                       entered_at = NULL
-                  FROM interviews_scorecard s
-                 WHERE s.id = r.scorecard_id AND s.session_id = %(session)s
-                   AND r.entered_at IS NOT NULL
-                """,
-                {"session": session_id},
-            )
+        from interviews.db import records
+
+        records.close_visits(session_id=session_id)
 
     def seconds_on_question(self, now: datetime) -> int:
         """Closed visits plus the open one, as of `now`."""

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
+from intervy.http import is_htmx, wants_json
+
 NOT_SAVED = "Not saved — "
 # Status -> (title, what the person should do). Shown on the page and in the fragment.
 MESSAGES: dict[int, tuple[str, str]] = {
@@ -40,16 +42,6 @@ CSRF_MESSAGE = (
 )
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    # The header, not request.htmx: errors can happen before HtmxMiddleware has run.
-    return request.headers.get("HX-Request") == "true"
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    # The runner's notes autosave asks for JSON and shows `error` after "Not saved — ".
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def render_error(
     request: HttpRequest, status: int, message: str | None = None, *, with_request: bool = True
 ) -> HttpResponse:
@@ -60,12 +52,13 @@ def render_error(
     """
     title, default_message = MESSAGES[status]
     message = message or default_message
-    if _wants_json(request) and not _is_htmx(request):
+    # The runner's notes autosave asks for JSON and shows `error` after "Not saved — ".
+    if wants_json(request):
         return JsonResponse(
             {"saved": False, "error": message.removeprefix(NOT_SAVED)}, status=status
         )
     context = {"status": status, "title": title, "message": message}
-    if _is_htmx(request):
+    if is_htmx(request):
         template_name = "errors/fragment.html"
     else:
         template_name = "400.html" if status == 413 else f"{status}.html"

@@ -309,6 +309,25 @@ def test_the_question_clock_survives_a_reload(runner, session):
     expect(page.locator("#timer-question")).to_have_text(re.compile(r"^3:0\d$"))
 
 
+def test_the_pace_follows_a_score_as_the_server_said(runner, session):
+    """Two and a half minutes into a 25-minute plan, all on question 1 (5 minutes): on
+    pace while it is still to be rated; once rated, its unused minutes are ahead, shown
+    without a page load from the line the server sent."""
+    started = timezone.now() - timedelta(seconds=150)
+    InterviewSession.objects.filter(pk=session.pk).update(started_at=started)
+    page = runner(1)
+    QuestionRecord.objects.filter(pk=record(session, 1).pk).update(entered_at=started)
+    page.reload()
+    expect(page.locator("html.js")).to_have_count(1)
+    expect(page.locator("#pace")).to_have_text("On pace")
+    mark_page(page)
+    page.keyboard.press("3")
+    expect(page.locator("#nav-q-1")).to_contain_text("scored 3")
+    expect(page.locator("#pace")).to_have_text("2 min ahead")
+    expect(page.locator("#pace")).to_have_class(re.compile(r"\bpace-ahead\b"))
+    assert_no_page_load(page)
+
+
 def test_an_ad_hoc_question_added_mid_interview(runner, session):
     page = runner(2)
     page.get_by_text("Add an ad-hoc question").click()

@@ -229,10 +229,14 @@ def test_timers_and_pace_come_from_server_timestamps(client_for, interviewer, se
     html = client.get(runner_url(session, 1)).content.decode()
     total = int(re.search(r'data-total-elapsed="(\d+)"', html).group(1))
     assert 720 <= total < 780
-    assert 'data-total-budget="1500"' in html
     assert 'data-question-budget="300"' in html
-    assert 'data-remaining-other="1200"' in html
     assert 'data-running="true"' in html
+    # The pace the script moves on: a 25-minute plan, the other four questions' 20 still
+    # needed, this one over its budget (so it holds for no second more).
+    pace = int(re.search(r'data-pace-pending="(-?\d+)"', html).group(1))
+    assert pace == 1500 - (total + 1200)
+    assert 'data-pace-pending-steady-for="0"' in html
+    assert f'data-pace-rated="{pace}"' in html
     # 12 minutes on a 5-minute question, with the other four untouched: 7 behind.
     assert ">7 min behind</p>" in html
 

@@ -34,8 +34,7 @@ from interviews.forms import (
 )
 from interviews.models import InterviewTemplate
 from interviews.template_edits import TemplateEditError
-from intervy.errors import render_error
-from intervy.http import HtmxHttpRequest
+from intervy.http import HtmxHttpRequest, refuse
 from intervy.roles import template_user_required
 from questions.models import Category, Question
 
@@ -56,7 +55,7 @@ def _refusal(request: HtmxHttpRequest, template: InterviewTemplate) -> HttpRespo
     """403 saying READ_ONLY unless the user may change the template; None if they may."""
     if may_edit_template(request.user, template):
         return None
-    return render_error(request, 403, READ_ONLY)
+    return refuse(request, READ_ONLY, status=403)
 
 
 @require_GET

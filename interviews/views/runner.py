@@ -8,10 +8,8 @@ Notes answer the autosave script with JSON and a plain form with a redirect.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -19,14 +17,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from interviews.access import may_schedule_for, question_for_panelist, session_for_panelist
-from interviews.forms_runner import NOT_ASSESSED, AdHocQuestionForm, NotesForm, ScoreForm
+from interviews.forms_runner import AdHocQuestionForm, NotesForm, ScoreForm
 from interviews.models import (
     AlreadyAssessed,
     InterviewSession,
@@ -37,20 +34,18 @@ from interviews.models import (
     SessionState,
     SessionStateError,
 )
+from interviews.pages.runner import (
+    NavItem,
+    question_url,
+    question_urls,
+    runner_clock,
+    runner_position,
+    score_choices,
+)
 from interviews.services import start_session
-from intervy.http import HtmxHttpRequest, private_no_store
+from intervy.http import HtmxHttpRequest, private_no_store, refuse, wants_json
 from intervy.roles import is_interviewer
-from questions.markdown import render_inline_markdown
 
-# Shown on the score buttons of a question that has no anchors of its own (ad-hoc ones).
-GENERIC_ANCHORS = {
-    1: "Does not meet the bar",
-    2: "Partly meets the bar",
-    3: "Meets the bar",
-    4: "Exceeds the bar",
-}
-NOT_ASSESSED_HINT = "Not covered — kept apart from a low score"
-PACE_TOLERANCE_SECONDS = 60
 SUBMITTED_REFUSAL = (
     "Your scorecard is submitted; change it with an amendment on the scorecard page."
 )
@@ -68,218 +63,6 @@ class NotesConflict:
     mine: str
     theirs: str
     revision: int
-
-
-# --- What the page shows ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class NavItem:
-    """One line of the navigator: a question, this interviewer's record of it, its link.
-
-    Flat, ready-made values: the navigator renders one per question on every page view,
-    and each dotted lookup or property call in a template loop is paid per line.
-    """
-
-    order: int
-    title: str
-    state: str
-    state_label: str
-    follow_up_asked: bool
-    is_current: bool
-    url: str
-
-    @classmethod
-    def of(
-        cls, question: SessionQuestion, record: QuestionRecord, *, is_current: bool, url: str
-    ) -> NavItem:
-        state = record.state
-        if record.score is not None:
-            label = f"scored {record.score}"
-        else:
-            label = {"not_assessed": "not assessed", "skipped": "skipped"}.get(state, "unasked")
-        return cls(
-            order=question.order,
-            title=question.title,
-            state=state,
-            state_label=label,
-            follow_up_asked=record.follow_up_asked,
-            is_current=is_current,
-            url=url,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Clock:
-    """Timers and pace, computed from server-side timestamps; runner.js only ticks them on.
-
-    `remaining_other` is the budget still open on the other unrated questions; the pace
-    is the template's total budget minus (time used + time still needed): positive is
-    ahead, negative behind.
-    """
-
-    running: bool
-    question_spent: int
-    question_budget: int
-    total_elapsed: int
-    total_budget: int
-    remaining_other: int
-    current_pending: bool
-
-    @property
-    def pace(self) -> int:
-        current_left = (
-            max(0, self.question_budget - self.question_spent) if self.current_pending else 0
-        )
-        return self.total_budget - (self.total_elapsed + self.remaining_other + current_left)
-
-    @property
-    def pace_label(self) -> str:
-        if not self.running and self.total_elapsed == 0:
-            return "Not started"
-        if abs(self.pace) < PACE_TOLERANCE_SECONDS:
-            return "On pace"
-        minutes = abs(self.pace) // 60
-        return f"{minutes} min {'ahead' if self.pace > 0 else 'behind'}"
-
-    @property
-    def pace_state(self) -> str:
-        if abs(self.pace) < PACE_TOLERANCE_SECONDS:
-            return "on"
-        return "ahead" if self.pace > 0 else "behind"
-
-    @property
-    def question_display(self) -> str:
-        return _clock_text(self.question_spent)
-
-    @property
-    def total_display(self) -> str:
-        return _clock_text(self.total_elapsed)
-
-    @property
-    def question_budget_minutes(self) -> int:
-        return self.question_budget // 60
-
-    @property
-    def total_budget_minutes(self) -> int:
-        return self.total_budget // 60
-
-
-def _clock_text(seconds: int) -> str:
-    hours, rest = divmod(max(0, seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def _clock(
-    session: InterviewSession,
-    questions: list[SessionQuestion],
-    records: dict[int, QuestionRecord],
-    current: SessionQuestion,
-    now: datetime,
-) -> Clock:
-    if session.started_at is None:
-        elapsed = 0
-    else:
-        # A finished interview's clock stopped when it finished.
-        end = now if session.is_running else (session.completed_at or now)
-        elapsed = max(0, int((end - session.started_at).total_seconds()))
-    remaining_other = sum(
-        max(0, question.minutes * 60 - records[question.pk].seconds_on_question(now))
-        for question in questions
-        if question.pk != current.pk and records[question.pk].state == "unasked"
-    )
-    current_record = records[current.pk]
-    return Clock(
-        running=session.is_running,
-        question_spent=current_record.seconds_on_question(now),
-        question_budget=current.minutes * 60,
-        total_elapsed=elapsed,
-        total_budget=sum(question.minutes for question in questions) * 60,
-        remaining_other=remaining_other,
-        current_pending=current_record.state == "unasked",
-    )
-
-
-def _question_url(session_id: int, order: int) -> str:
-    return _runner_url("interviews:runner_question", session_id, order)
-
-
-# Ids no session or question reaches; they mark where the ids go in a reversed URL.
-_SESSION_SLOT = 1_900_000_001
-_ORDER_SLOT = 2_000_000_000
-
-
-@functools.cache
-def _runner_url_parts(name: str, script_prefix: str) -> tuple[str, str, str]:
-    """URL `name` reversed once with placeholder ids, split around them.
-
-    reverse() cost about 50 µs a call here, and a score reply needs five of these URLs;
-    the script prefix is part of the key because reverse() puts it in front.
-    """
-    url = reverse(name, args=[_SESSION_SLOT, _ORDER_SLOT])
-    head, _, rest = url.partition(str(_SESSION_SLOT))
-    middle, _, tail = rest.partition(str(_ORDER_SLOT))
-    return head, middle, tail
-
-
-def _runner_url(name: str, session_id: int, order: int) -> str:
-    head, middle, tail = _runner_url_parts(name, get_script_prefix())
-    return f"{head}{session_id}{middle}{order}{tail}"
-
-
-def _question_urls(session_id: int, order: int) -> dict[str, str]:
-    return {
-        "score": _runner_url("interviews:runner_score", session_id, order),
-        "notes": _runner_url("interviews:runner_notes", session_id, order),
-        "follow_up": _runner_url("interviews:runner_follow_up", session_id, order),
-        "skip": _runner_url("interviews:runner_skip", session_id, order),
-    }
-
-
-def _score_choices(question: SessionQuestion, record: QuestionRecord) -> list[dict[str, Any]]:
-    """The five score buttons: each button's attributes as one ready string.
-
-    The template renders these on every score reply; one variable per attribute made
-    the buttons most of the reply's rendering time.
-    """
-    levels = [
-        (
-            str(level),
-            str(level),
-            render_inline_markdown(question.anchor(level) or GENERIC_ANCHORS[level]),
-            level,
-        )
-        for level in (1, 2, 3, 4)
-    ]
-    choices = [
-        {
-            "attrs": format_html(
-                'name="score" value="{0}" id="score-{0}" class="score score-{0}"'
-                ' aria-pressed="{1}" aria-keyshortcuts="{0}"',
-                value,
-                "true" if record.score == level else "false",
-            ),
-            "level": label,
-            "anchor": anchor,
-            "not_assessed": False,
-        }
-        for value, label, anchor, level in levels
-    ]
-    choices.append(
-        {
-            "attrs": format_html(
-                'name="score" value="{0}" id="score-{0}" class="score score-{0}"'
-                ' aria-pressed="{1}" aria-keyshortcuts="0"',
-                NOT_ASSESSED,
-                "true" if record.not_assessed else "false",
-            ),
-            "level": "Not assessed",
-            "anchor": NOT_ASSESSED_HINT,
-            "not_assessed": True,
-        }
-    )
-    return choices
 
 
 def _refusal(session: InterviewSession, scorecard: Scorecard) -> str:
@@ -305,8 +88,8 @@ def _state_context(
         "scorecard": scorecard,
         "question": question,
         "record": record,
-        "urls": _question_urls(session.pk, question.order),
-        "score_choices": _score_choices(question, record),
+        "urls": question_urls(session.pk, question.order),
+        "score_choices": score_choices(question, record),
         "can_record": not _refusal(session, scorecard),
     }
 
@@ -330,52 +113,36 @@ def _render_runner(
     read as they will once it has — the question entered now, the others' open visits
     counted up to now.
     """
-    found = QuestionRecord.for_runner(scorecard_id=scorecard.pk)
-    if not found:
+    records = QuestionRecord.for_runner(scorecard_id=scorecard.pk)
+    if not records:
         raise Http404("This interview has no questions.")
-    questions = [record.session_question for record in found]
-    if order is None:
-        current = next(
-            (q for q in questions if q.pk == scorecard.current_question_id), questions[0]
-        )
-    else:
-        current = next((q for q in questions if q.order == order), None)
-        if current is None:
-            raise Http404(f"This interview has no question {order}.")
-    records = {record.session_question_id: record for record in found}
-
-    index = questions.index(current)
-    previous_question = questions[index - 1] if index > 0 else None
-    next_question = questions[index + 1] if index + 1 < len(questions) else None
-    navigator = [
-        NavItem.of(
-            question,
-            records[question.pk],
-            is_current=question.pk == current.pk,
-            url=_question_url(session.pk, question.order),
-        )
-        for question in questions
-    ]
-    record = records[current.pk]
+    position = runner_position(
+        records, order=order, current_question_id=scorecard.current_question_id
+    )
+    if position is None:
+        raise Http404(f"This interview has no question {order}.")
+    record = position.current
+    current = record.session_question
+    clock = runner_clock(session, records, record, timezone.now())
     context = {
         **_state_context(session, scorecard, current, record),
-        "questions_count": len(questions),
-        "navigator": navigator,
-        "unasked_count": sum(1 for item in navigator if item.state == "unasked"),
+        "questions_count": len(records),
+        "navigator": position.navigator,
+        "unasked_count": position.unasked_count,
         "previous_url": (
-            _question_url(session.pk, previous_question.order) if previous_question else ""
+            question_url(session.pk, position.previous.order) if position.previous else ""
         ),
-        "next_url": _question_url(session.pk, next_question.order) if next_question else "",
-        "clock": _clock(session, questions, records, current, timezone.now()),
+        "next_url": question_url(session.pk, position.next.order) if position.next else "",
+        "clock": clock,
+        "pace_line": clock.pace_line(),
         "error": error,
         "refusal": _refusal(session, scorecard),
-        # Only a form sent back with errors or a refusal; an empty one would cost a
-        # bound field per input on every page view just to print nothing.
+        # Only a form sent back with errors or a refusal: the page writes the inputs out.
         "add_form": add_form,
-        "visit_url": _runner_url("interviews:runner_visit", session.pk, current.order),
+        "visit_url": reverse("interviews:runner_visit", args=[session.pk, current.order]),
         "notes_max_length": settings.NOTES_MAX_LENGTH,
         "notes_conflict": notes_conflict,
-        "question_url": _question_url(session.pk, current.order),
+        "question_url": question_url(session.pk, current.order),
         # The field holds the user's unsaved text on a conflict, and a save of it goes
         # against the revision the other writer made.
         "notes_text": notes_conflict.mine if notes_conflict else record.notes,
@@ -403,7 +170,7 @@ def _panel(request: HtmxHttpRequest, session_id: int) -> tuple[InterviewSession,
 def _panel_question(
     request: HtmxHttpRequest, session_id: int, order: int
 ) -> tuple[InterviewSession, Scorecard, SessionQuestion]:
-    """As _panel, with the question `order` read in the same query (404 if none)."""
+    """As _panel, with the session's question `order` (404 if none)."""
     if not is_interviewer(request.user):
         raise Http404("No such interview session.")
     return question_for_panelist(request.user, session_id, order)
@@ -417,19 +184,17 @@ def _refuse(
     message: str,
     status: int,
 ) -> HttpResponse:
-    """Say why nothing was stored: a small fragment for HTMX, the runner page otherwise.
-
-    htmx 2 does not swap 4xx replies by default; runner.js swaps those that carry
-    HX-Retarget into the page's alert region, so the interviewer sees the message.
-    """
-    if request.htmx:
-        response = TemplateResponse(
-            request, "interviews/runner.html#error", {"error": message}, status=status
-        )
-        response["HX-Retarget"] = "#runner-error"
-        response["HX-Reswap"] = "innerHTML"
-        return response
-    return _render_runner(request, session, scorecard, question.order, error=message, status=status)
+    """Nothing was stored: the message in the page's alert region, or the page again."""
+    return refuse(
+        request,
+        message,
+        status=status,
+        target="#runner-error",
+        fragment="interviews/runner.html#error",
+        page=lambda: _render_runner(
+            request, session, scorecard, question.order, error=message, status=status
+        ),
+    )
 
 
 def _state_reply(
@@ -443,22 +208,15 @@ def _state_reply(
     """After a score, follow-up or skip: the fresh partials for HTMX, a redirect otherwise."""
     if not request.htmx:
         messages.success(request, saved)
-        return HttpResponseRedirect(_question_url(session.pk, question.order), status=303)
+        return HttpResponseRedirect(question_url(session.pk, question.order), status=303)
     context = {
         **_state_context(session, scorecard, question, record),
         # The page that posted this shows the question: it is the current one there.
-        "item": NavItem.of(
-            question, record, is_current=True, url=_question_url(session.pk, question.order)
-        ),
+        "item": NavItem.of(question, record, is_current=True),
         "oob": True,
     }
     response = TemplateResponse(request, "interviews/runner.html#state_reply", context)
     return trigger_client_event(response, "intervy:saved", {"message": saved})
-
-
-def _wants_json(request: HtmxHttpRequest) -> bool:
-    accept = request.headers.get("Accept", "")
-    return "application/json" in accept and "text/html" not in accept
 
 
 # --- Views -----------------------------------------------------------------------------
@@ -607,7 +365,7 @@ def notes(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
     or on a conflict the runner page again with both texts, the user's still in the field.
     """
     session, scorecard, question = _panel_question(request, session_id, order)
-    as_json = _wants_json(request)
+    as_json = wants_json(request)
     refusal = _refusal(session, scorecard)
     form = NotesForm(request.POST)
     if refusal:
@@ -618,8 +376,6 @@ def notes(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
     else:
         status, message = 200, ""
     if status != 200:
-        if as_json:
-            return JsonResponse({"saved": False, "error": message}, status=status)
         return _refuse(request, session, scorecard, question, message, status)
 
     text = form.cleaned_data["notes"]
@@ -630,8 +386,6 @@ def notes(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
         base_revision=form.cleaned_data["base_revision"],
     )
     if result.locked:  # submitted since this request read the scorecard
-        if as_json:
-            return JsonResponse({"saved": False, "error": SUBMITTED_REFUSAL}, status=409)
         return _refuse(request, session, scorecard, question, SUBMITTED_REFUSAL, 409)
     if result.conflict:
         if as_json:
@@ -657,7 +411,7 @@ def notes(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
     if as_json:
         return JsonResponse({"saved": True, "revision": result.revision})
     messages.success(request, f"Notes saved for question {order}.")
-    return HttpResponseRedirect(_question_url(session.pk, question.order), status=303)
+    return HttpResponseRedirect(question_url(session.pk, question.order), status=303)
 
 
 @require_POST
@@ -693,7 +447,7 @@ def add_question(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
         messages.success(request, "Question added, and saved to the bank as a draft.")
     else:
         messages.success(request, "Question added.")
-    return HttpResponseRedirect(_question_url(session.pk, question.order), status=303)
+    return HttpResponseRedirect(question_url(session.pk, question.order), status=303)
 
 
 @require_POST

@@ -34,7 +34,7 @@ from interviews.models import (
     SessionState,
 )
 from interviews.services import amend_scorecard, save_scorecard_draft, submit_scorecard
-from intervy.http import HtmxHttpRequest, private_no_store
+from intervy.http import HtmxHttpRequest, private_no_store, refuse
 from intervy.roles import interviewer_required, role_required
 from questions.markdown import render_inline_markdown
 
@@ -272,12 +272,12 @@ def scorecard_amend(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
 def _locked(request: HtmxHttpRequest, session: InterviewSession, own: Scorecard) -> HttpResponse:
     """409: the scorecard was submitted (perhaps in another tab); reload to see it locked."""
     own.refresh_from_db()
-    response = _scorecard_page(request, session, own, status=409, notice=LOCKED_MESSAGE)
-    if request.htmx:
-        # htmx does not swap a 409; a refresh shows the locked scorecard and the message.
-        messages.error(request, LOCKED_MESSAGE)
-        response["HX-Refresh"] = "true"
-    return response
+    return refuse(
+        request,
+        LOCKED_MESSAGE,
+        status=409,
+        page=lambda: _scorecard_page(request, session, own, status=409, notice=LOCKED_MESSAGE),
+    )
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:

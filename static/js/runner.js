@@ -456,12 +456,17 @@
   }
 
   function setupTimers(el) {
+    // The pace rule lives on the server (interviews/pages/runner.py, Clock.pace_line):
+    // it sends the pace now, for the current question still unrated and once rated, and
+    // how long the unrated one holds; this only moves them on by the seconds passed.
     var running = el.dataset.running === "true";
     var spent = parseInt(el.dataset.questionSpent, 10) || 0;
     var budget = parseInt(el.dataset.questionBudget, 10) || 0;
     var elapsed = parseInt(el.dataset.totalElapsed, 10) || 0;
-    var totalBudget = parseInt(el.dataset.totalBudget, 10) || 0;
-    var remainingOther = parseInt(el.dataset.remainingOther, 10) || 0;
+    var pacePending = parseInt(el.dataset.pacePending, 10) || 0;
+    var steadyFor = parseInt(el.dataset.pacePendingSteadyFor, 10) || 0;
+    var paceRated = parseInt(el.dataset.paceRated, 10) || 0;
+    var tolerance = parseInt(el.dataset.paceTolerance, 10) || 0;
     var started = performance.now();
     var questionEl = document.getElementById("timer-question");
     var totalEl = document.getElementById("timer-total");
@@ -473,8 +478,7 @@
       var totalElapsed = elapsed + dt;
       var state = document.getElementById("question-state");
       var pending = state && state.dataset.state === "unasked";
-      var left = pending ? Math.max(0, budget - questionSpent) : 0;
-      var pace = totalBudget - (totalElapsed + remainingOther + left);
+      var pace = pending ? pacePending - Math.max(0, dt - steadyFor) : paceRated - dt;
       questionEl.textContent = clockText(questionSpent);
       totalEl.textContent = clockText(totalElapsed);
       if (!running && totalElapsed === 0) {
@@ -482,7 +486,7 @@
       }
       var label;
       var cls;
-      if (Math.abs(pace) < 60) {
+      if (Math.abs(pace) < tolerance) {
         label = "On pace";
         cls = "pace-on";
       } else {
