@@ -26,7 +26,8 @@ from interviews.access import (
     analytics_positions_for,
     visible_scorecard_ids,
 )
-from interviews.analytics import data, svg
+from interviews import charts
+from interviews.analytics import data
 from interviews.analytics.figures import DRIFT_PROMPT
 from interviews.models import Candidate, InterviewTemplate, Position
 from questions.models import Question
@@ -363,7 +364,7 @@ QUESTIONS_PER_PAGE = 50
 def _bars(row: Mapping[str, Any]) -> Any:
     if row["distribution_gate"] == "hidden":
         return None
-    return svg.distribution_bars(
+    return charts.distribution_bars(
         chart_id=f"dist-{row['key']}",
         title=f"Scores of {row['title']} (version {row['version']})",
         counts=row["counts"],
@@ -524,7 +525,7 @@ def question_page(
                 (i for i, (at, _) in enumerate(points) if at >= first), len(points) - 1
             )
         row["sparkline"] = (
-            svg.sparkline(
+            charts.sparkline(
                 chart_id=f"drift-{row['key']}",
                 title=f"Drift of {question.title} (version {row['version']})",
                 values=[value for _, value in points],
