@@ -10,7 +10,7 @@ pages show: a `hidden` figure carries no value, interval or count.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -21,7 +21,7 @@ from interviews.access import AnalyticsAudience, visible_scorecard_ids
 from interviews.analytics import data
 from interviews.analytics.figures import DRIFT_PROMPT
 from interviews.models import Candidate, InterviewTemplate, Position
-from interviews.pages.analytics import AnalyticsFilter, question_names
+from interviews.pages.analytics import AnalyticsFilter, question_names, sorted_question_index
 
 MIX = ("strong_no", "no", "yes", "strong_yes")
 
@@ -290,47 +290,16 @@ def question(
     }
 
 
-def _figure_sort(path: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:
-    def key(row: Mapping[str, Any]) -> Any:
-        node: Any = row
-        for part in path:
-            node = node[part]
-        return node
-
-    return key
-
-
-# `?sort=` of the questions list, as on the page: a figure sorts highest first with `-`.
-QUESTION_SORTS: Mapping[str, Callable[[Mapping[str, Any]], Any]] = {
-    "title": lambda r: r["question"]["title"].lower(),
-    "exposure": lambda r: r["exposure"]["times_asked"],
-    "not_assessed": _figure_sort(("not_assessed", "value")),
-    "mean": _figure_sort(("distribution", "mean")),
-    "sd": _figure_sort(("distribution", "sd")),
-    "item_rest": _figure_sort(("item_rest", "value")),
-    "auc": _figure_sort(("separation", "value")),
-    "alpha": _figure_sort(("alpha", "value")),
-    "drift": _figure_sort(("drift", "slope_per_90_days")),
-}
-
-
-def question_rows(sections: data.Sections, sort: str) -> list[dict[str, Any]]:
-    part = sections.part(data.SECTION_QUESTIONS) or {"rows": []}
-    titles = question_names(r["question_id"] for r in part["rows"])
-    rows = [question(r, titles) for r in part["rows"]]
-    key = QUESTION_SORTS[sort.lstrip("-")]
-    present = [r for r in rows if key(r) is not None]
-    missing = [r for r in rows if key(r) is None]
-    # Ties (and the figures still hidden, last) by title, id and version: a stable order.
-    tie: Callable[[Mapping[str, Any]], Any] = lambda r: (  # noqa: E731
-        r["question"]["title"].lower(),
-        r["question"]["id"],
-        r["version"] or 0,
-    )
-    present.sort(key=tie)
-    present.sort(key=key, reverse=sort.startswith("-"))
-    missing.sort(key=tie)
-    return present + missing
+def question_rows(
+    scope: data.Scope, sections: data.Sections, sort: str, page: slice
+) -> tuple[int, list[dict[str, Any]]]:
+    """(how many question versions, the shaped rows of `page`), in the list page's order:
+    the snapshot's index is sorted and only the rows asked for are read."""
+    index = (sections.part(data.SECTION_QUESTION_INDEX) or {"rows": []})["rows"]
+    titles = question_names(r["question_id"] for r in index)
+    wanted = [data.question_row_section(e) for e in sorted_question_index(index, titles, sort)]
+    stored = data.more_parts(scope, sections, wanted[page])
+    return len(wanted), [question(stored[k], titles) for k in wanted[page] if k in stored]
 
 
 def question_version(sections: data.Sections, *, found: Any, version: int) -> dict[str, Any] | None:

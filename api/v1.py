@@ -58,6 +58,7 @@ from interviews.models import (
     SessionStateError,
     TemplateQuestion,
 )
+from interviews.pages.analytics import QUESTION_SORTS
 from interviews.pages.session_schedule import schedule_page
 from interviews.rescheduling import cancel_session, invite_panel, reschedule_session
 from interviews.services import save_scorecard_draft, schedule_session, submit_scorecard
@@ -941,7 +942,7 @@ class AnalyticsFilters(Paging):
 class QuestionHealthFilters(AnalyticsFilters):
     sort: str = Field(
         "title",
-        pattern="^-?(" + "|".join(api_analytics.QUESTION_SORTS) + ")$",
+        pattern="^-?(" + "|".join(QUESTION_SORTS) + ")$",
         description="A figure to sort by; a leading `-` sorts highest first.",
     )
 
@@ -953,17 +954,20 @@ def _analytics_audience(request: HttpRequest) -> AnalyticsAudience:
     return analytics_audience(request.user)
 
 
-def _analytics_sections(
-    audience: AnalyticsAudience, filters: AnalyticsFilters, names: list[str]
-) -> Any:
-    scope = api_analytics.scope(
+def _analytics_scope(audience: AnalyticsAudience, filters: AnalyticsFilters) -> Any:
+    return api_analytics.scope(
         audience,
         position_id=filters.position_id,
         template_id=filters.template_id,
         start=filters.start,
         end=filters.end,
     )
-    return analytics_data.read_sections(scope, names)
+
+
+def _analytics_sections(
+    audience: AnalyticsAudience, filters: AnalyticsFilters, names: list[str]
+) -> Any:
+    return analytics_data.read_sections(_analytics_scope(audience, filters), names)
 
 
 def _analytics_page(sections: Any, rows: list, filters: Paging) -> dict[str, Any]:
@@ -1010,8 +1014,20 @@ def get_interviewer_calibration(
 def list_question_health(request: HttpRequest, filters: Query[QuestionHealthFilters]) -> Any:
     """Question health per question version (the page /analytics/questions/)."""
     audience = _analytics_audience(request)
-    sections = _analytics_sections(audience, filters, [analytics_data.SECTION_QUESTIONS])
-    return _analytics_page(sections, api_analytics.question_rows(sections, filters.sort), filters)
+    scope = _analytics_scope(audience, filters)
+    sections = analytics_data.read_sections(scope, [analytics_data.SECTION_QUESTION_INDEX])
+    start = (filters.page - 1) * filters.per_page
+    count, rows = api_analytics.question_rows(
+        scope, sections, filters.sort, slice(start, start + filters.per_page)
+    )
+    return {
+        "count": count,
+        "page": filters.page,
+        "per_page": filters.per_page,
+        "next_page": filters.page + 1 if start + filters.per_page < count else None,
+        "results": rows,
+        "meta": api_analytics.meta(sections),
+    }
 
 
 @api.get(

@@ -21,12 +21,12 @@ from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.urls import reverse
 
+from interviews import charts
 from interviews.access import (
     AnalyticsAudience,
     analytics_positions_for,
     visible_scorecard_ids,
 )
-from interviews import charts
 from interviews.analytics import data
 from interviews.analytics.figures import DRIFT_PROMPT
 from interviews.models import Candidate, InterviewTemplate, Position
@@ -343,19 +343,21 @@ def interviewer_page(
     )
 
 
-QUESTION_SORTS: Mapping[str, Callable[[dict[str, Any]], Any]] = {
-    "title": lambda r: r["title"].lower(),
-    "exposure": lambda r: r["times_asked"],
-    "not_assessed": lambda r: r["not_assessed"].sort,
-    "mean": lambda r: r["mean"].sort,
-    "sd": lambda r: r["sd"].sort,
-    "ceiling": lambda r: r["ceiling_share"].sort,
-    "floor": lambda r: r["floor_share"].sort,
-    "item_rest": lambda r: r["item_rest"].sort,
-    "auc": lambda r: r["auc"].sort,
-    "alpha": lambda r: r["alpha"].sort,
-    "drift": lambda r: r["drift_slope"].sort,
-}
+# The list's sorts: the title, or a figure's value as shown (data.question_sort_values,
+# stored in the snapshot's index, None while hidden).
+QUESTION_SORTS = (
+    "title",
+    "exposure",
+    "not_assessed",
+    "mean",
+    "sd",
+    "ceiling",
+    "floor",
+    "item_rest",
+    "auc",
+    "alpha",
+    "drift",
+)
 
 
 QUESTIONS_PER_PAGE = 50
@@ -445,29 +447,59 @@ def _decorate(row: dict[str, Any]) -> None:
     row["bars"] = _bars(row)
 
 
-def questions_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
+def sorted_question_index(
+    index: Sequence[Mapping[str, Any]], names: Mapping[int, tuple[str, str]], sort: str
+) -> list[Mapping[str, Any]]:
+    """The index entries in the order of `sort` (a QUESTION_SORTS name, `-` for highest
+    first); ties, and the rows whose figure is hidden (last), by title, id and version."""
+
+    def title(entry: Mapping[str, Any]) -> tuple[str, int, int]:
+        question = entry["question_id"]
+        name = names.get(question, (f"Question #{question}", ""))[0]
+        return (name.lower(), question, entry["question_version"] or 0)
+
+    descending = sort.startswith("-")
+    by = sort.lstrip("-")
+    entries = sorted(index, key=title)
+    if by == "title":
+        return sorted(entries, key=title, reverse=descending)
+    present = [e for e in entries if e["sort"][by] is not None]
+    missing = [e for e in entries if e["sort"][by] is None]
+    present.sort(key=lambda e: e["sort"][by], reverse=descending)
+    return present + missing
+
+
+def questions_page(
+    get: Mapping[str, Any], audience: AnalyticsAudience, *, full: bool = False
+) -> Page:
+    """Question health, one page of 50 rows: the snapshot's index (each version's sort
+    values) is sorted, and only the rows shown are read. `full` (the CSV) reads them all."""
     scope, form = scope_for(get, audience)
-    sections = data.read_sections(scope, [data.SECTION_QUESTIONS])
-    part = sections.part(data.SECTION_QUESTIONS) or {"rows": []}
-    names = question_names(r["question_id"] for r in part["rows"])
-    rows = [question_row(r, names, chart=False) for r in part["rows"]]
+    sections = data.read_sections(scope, [data.SECTION_QUESTION_INDEX])
+    index = (sections.part(data.SECTION_QUESTION_INDEX) or {"rows": []})["rows"]
+    names = question_names(r["question_id"] for r in index)
+
     sort = get.get("sort") or "title"
     if sort.lstrip("-") not in QUESTION_SORTS:
         sort = "title"
-    descending = sort.startswith("-")
-    key = QUESTION_SORTS[sort.lstrip("-")]
-    present = [r for r in rows if key(r) is not None]
-    missing = [r for r in rows if key(r) is None]
-    present.sort(key=key, reverse=descending)
-    missing.sort(key=lambda r: r["title"].lower())
-    ordered = present + missing
+    ordered = sorted_question_index(index, names, sort)
     try:
         number = max(1, int(get.get("page") or 1))
     except ValueError:
         number = 1
     pages_count = max(1, -(-len(ordered) // QUESTIONS_PER_PAGE))
     number = min(number, pages_count)
-    shown = ordered[(number - 1) * QUESTIONS_PER_PAGE : number * QUESTIONS_PER_PAGE]
+    wanted = (
+        ordered
+        if full
+        else ordered[(number - 1) * QUESTIONS_PER_PAGE : number * QUESTIONS_PER_PAGE]
+    )
+    stored = data.more_parts(scope, sections, [data.question_row_section(e) for e in wanted])
+    shown = [
+        question_row(stored[key], names, chart=not full)
+        for key in (data.question_row_section(e) for e in wanted)
+        if key in stored
+    ]
     query = {k: v for k, v in get.items() if k in ("position", "template", "start", "end") and v}
     links = {}
     for name in QUESTION_SORTS:
@@ -477,8 +509,6 @@ def questions_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
         if sort == first and not first.startswith("-"):
             target = f"-{name}"
         links[name] = "?" + urlencode({**query, "sort": target})
-    for row in shown:
-        _decorate(row)
     paging = {
         "number": number,
         "count": pages_count,
@@ -500,7 +530,6 @@ def questions_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
             "sort": sort,
             "sort_links": links,
             "paging": paging,
-            "all_rows": ordered,
         },
     )
 
