@@ -165,10 +165,10 @@ def interviewer(figure: Mapping[str, Any], names: Mapping[int, dict[str, Any]]) 
     }
 
 
-def interviewer_rows(sections: data.Sections, audience: AnalyticsAudience) -> list[dict[str, Any]]:
-    """The calibration rows the audience may see, by username (a stable order)."""
-    part = sections.part(data.SECTION_INTERVIEWERS) or {"rows": []}
-    rows = [r for r in part["rows"] if audience.shows_interviewer(r["interviewer_id"])]
+def interviewer_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The calibration rows (pages.interviewer_figures: those the audience may see), by
+    username (a stable order)."""
+    rows = list(rows)
     names = people(r["interviewer_id"] for r in rows)
     shaped = [interviewer(r, names) for r in rows]
     shaped.sort(key=lambda r: (r["interviewer"]["username"], r["interviewer"]["id"]))
@@ -179,8 +179,7 @@ def interviewer_detail(
     sections: data.Sections, *, user: Any, person: Any, audience: AnalyticsAudience
 ) -> dict[str, Any]:
     """One interviewer's figures and the answers, questions and candidates behind them."""
-    part = sections.part(data.SECTION_INTERVIEWERS) or {"rows": []}
-    figure = next((r for r in part["rows"] if r["interviewer_id"] == person.pk), None)
+    figure = sections.part(data.INTERVIEWER_ROW_SECTION.format(person.pk))
     detail = sections.part(data.INTERVIEWER_SECTION.format(person.pk)) or {
         "answers": [],
         "by_question": [],

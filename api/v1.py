@@ -58,7 +58,7 @@ from interviews.models import (
     SessionStateError,
     TemplateQuestion,
 )
-from interviews.pages.analytics import QUESTION_SORTS
+from interviews.pages.analytics import QUESTION_SORTS, interviewer_figures
 from interviews.pages.session_schedule import schedule_page
 from interviews.rescheduling import cancel_session, invite_panel, reschedule_session
 from interviews.services import save_scorecard_draft, schedule_session, submit_scorecard
@@ -983,8 +983,8 @@ def list_interviewer_calibration(request: HttpRequest, filters: Query[AnalyticsF
     """Interviewer calibration (the page /analytics/interviewers/): admins every
     interviewer, hiring managers those of their positions, an interviewer their own."""
     audience = _analytics_audience(request)
-    sections = _analytics_sections(audience, filters, [analytics_data.SECTION_INTERVIEWERS])
-    return _analytics_page(sections, api_analytics.interviewer_rows(sections, audience), filters)
+    rows = interviewer_figures(_analytics_scope(audience, filters), audience)
+    return _analytics_page(rows.sections, api_analytics.interviewer_rows(rows), filters)
 
 
 @api.get(
@@ -999,8 +999,11 @@ def get_interviewer_calibration(
     (404 for an interviewer the caller may not see, as the page)."""
     _analytics_audience(request)
     person, audience = analytics_interviewer_for(request.user, user_id)
-    name = analytics_data.INTERVIEWER_SECTION.format(person.pk)
-    sections = _analytics_sections(audience, filters, [analytics_data.SECTION_INTERVIEWERS, name])
+    names = [
+        analytics_data.INTERVIEWER_ROW_SECTION.format(person.pk),
+        analytics_data.INTERVIEWER_SECTION.format(person.pk),
+    ]
+    sections = _analytics_sections(audience, filters, names)
     return api_analytics.interviewer_detail(
         sections, user=request.user, person=person, audience=audience
     )

@@ -76,6 +76,12 @@ QUESTION_SECTION = "question:{}"
 # (the whole table in one section was megabytes of JSON at benchmark size, read by every
 # view of the list; the CSV reads every row section, in one query).
 SECTION_QUESTION_INDEX = "questions:index"
+# One interviewer's row of the calibration table: what their own listing and their detail
+# page read (not the whole table, hundreds of kB at benchmark size).
+INTERVIEWER_ROW_SECTION = "interviewer-row:{}"
+# The shape of the stored sections: part of every signature, so a release that changes
+# them makes each stored scope stale and the worker's next sweep recomputes it.
+SNAPSHOT_FORMAT = 2
 QUESTION_ROW_SECTION = "question-row:{}:{}"
 # Without a snapshot, a page computes an unfiltered scope on the spot only up to this
 # many question records (about a second); above it, it says the worker is preparing it.
@@ -294,6 +300,7 @@ def signature(scope: Scope) -> str:
     return ":".join(
         str(part)
         for part in (
+            f"v{SNAPSHOT_FORMAT}",
             card_stats["n"],
             card_stats["submitted"],
             latest.isoformat() if latest else "",
@@ -486,7 +493,8 @@ def compute_sections(scope: Scope, *, bootstrap: bool = True) -> dict[str, dict[
     }
     for row in table:
         sections[question_row_section(row)] = row
-    for interviewer in interviewer_rows:
+    for interviewer, row in interviewer_rows.items():
+        sections[INTERVIEWER_ROW_SECTION.format(interviewer)] = jsonable(row)
         deviations = figures.interviewer_deviations(groups, interviewer)
         sections[INTERVIEWER_SECTION.format(interviewer)] = _interviewer_detail(deviations)
     versions: dict[int, list[dict[str, Any]]] = defaultdict(list)

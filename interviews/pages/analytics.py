@@ -253,14 +253,35 @@ def interviewer_row(figure: Mapping[str, Any], names: Mapping[int, str]) -> dict
     }
 
 
+class InterviewerRows(list):
+    """The calibration rows an audience may see, and the sections they were read with."""
+
+    sections: data.Sections
+
+
+def interviewer_figures(scope: data.Scope, audience: AnalyticsAudience) -> InterviewerRows:
+    """Everyone's rows for an audience that sees every interviewer (the table); only
+    the viewer's own row (one small section) for an interviewer."""
+    if audience.all_interviewers:
+        sections = data.read_sections(scope, [data.SECTION_INTERVIEWERS])
+        rows = (sections.part(data.SECTION_INTERVIEWERS) or {"rows": []})["rows"]
+    else:
+        name = data.INTERVIEWER_ROW_SECTION.format(audience.user_id)
+        sections = data.read_sections(scope, [name])
+        own = sections.part(name)
+        rows = [own] if own else []
+    result = InterviewerRows(r for r in rows if audience.shows_interviewer(r["interviewer_id"]))
+    result.sections = sections
+    return result
+
+
 def interviewers_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
     scope, form = scope_for(get, audience)
-    sections = data.read_sections(scope, [data.SECTION_INTERVIEWERS])
-    part = sections.part(data.SECTION_INTERVIEWERS) or {"rows": []}
-    figures_rows = [r for r in part["rows"] if audience.shows_interviewer(r["interviewer_id"])]
+    figures_rows = interviewer_figures(scope, audience)
     names = user_names(r["interviewer_id"] for r in figures_rows)
     rows = [interviewer_row(r, names) for r in figures_rows]
     rows.sort(key=lambda r: r["name"].lower())
+    sections = figures_rows.sections
     return Page(sections, form, scope, rows, {"freshness": _freshness(sections)})
 
 
@@ -269,9 +290,9 @@ def interviewer_page(
 ) -> Page:
     scope, form = scope_for(get, audience)
     detail_name = data.INTERVIEWER_SECTION.format(interviewer.pk)
-    sections = data.read_sections(scope, [data.SECTION_INTERVIEWERS, detail_name])
-    part = sections.part(data.SECTION_INTERVIEWERS) or {"rows": []}
-    figure = next((r for r in part["rows"] if r["interviewer_id"] == interviewer.pk), None)
+    row_name = data.INTERVIEWER_ROW_SECTION.format(interviewer.pk)
+    sections = data.read_sections(scope, [row_name, detail_name])
+    figure = sections.part(row_name)
     names = user_names([interviewer.pk])
     detail = sections.part(detail_name) or {
         "answers": [],
