@@ -308,3 +308,39 @@ def test_planted_truth_through_the_pages(client_for, planted_world, admin_user):
     assert listing.index(questions[planted.SEPARATING].title) < listing.index(
         questions[planted.UNRELATED].title
     )
+
+
+def test_question_health_reads_its_index_and_only_the_rows_it_shows(
+    client_for, small, manager, monkeypatch
+):
+    """The list sorts a small index and reads the rows of the page it shows (here one a
+    page), never the whole table; the CSV reads every row."""
+    from interviews.pages import analytics as pages
+
+    tasks.refresh_stale_analytics()
+    assert not AnalyticsSnapshot.objects.filter(section="questions").exists()
+    monkeypatch.setattr(pages, "QUESTIONS_PER_PAGE", 1)
+    client = client_for(manager)
+    with CaptureQueriesContext(connection) as queries:
+        text = page_text(client, "analytics_questions", sort="-exposure")
+    reads = [q["sql"] for q in queries.captured_queries if "analyticssnapshot" in q["sql"]]
+    assert len(reads) == 2
+    assert reads[1].count("question-row:") == 1  # one row section: the one page shown
+    assert "Page 1 of 3 (3 question versions)" in text
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    reverse("interviews:analytics_questions"), {"format": "csv"}
+                ).content.decode()
+            )
+        )
+    )
+    assert len(rows) == 1 + 3  # the header and every question version
+
+
+def test_a_new_snapshot_format_makes_every_stored_scope_stale(small, monkeypatch):
+    tasks.refresh_stale_analytics()
+    assert data.stale_scopes(data.default_scopes()) == []
+    monkeypatch.setattr(data, "SNAPSHOT_FORMAT", data.SNAPSHOT_FORMAT + 1)
+    assert data.stale_scopes(data.default_scopes()) == data.default_scopes()
