@@ -344,3 +344,18 @@ def test_a_new_snapshot_format_makes_every_stored_scope_stale(small, monkeypatch
     assert data.stale_scopes(data.default_scopes()) == []
     monkeypatch.setattr(data, "SNAPSHOT_FORMAT", data.SNAPSHOT_FORMAT + 1)
     assert data.stale_scopes(data.default_scopes()) == data.default_scopes()
+
+
+def test_the_filter_selects_are_what_djangos_select_widget_renders(client_for, small, manager):
+    """The filter's position and template lists are looped in the template (a manager's can
+    hold hundreds of templates); the HTML is Django's own Select widget's."""
+    from interviews.access import analytics_audience
+    from interviews.pages.analytics import AnalyticsFilter
+
+    chosen = {"template": str(small["template"].pk)}
+    html = client_for(manager).get(reverse("interviews:analytics"), chosen).content.decode()
+    form = AnalyticsFilter(chosen, audience=analytics_audience(manager))
+    for name in ("position", "template"):
+        shown = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
+        assert re.sub(r">\s+<", "><", str(form[name])) == shown
+    assert f'<option value="{small["template"].pk}" selected>Backend loop</option>' in html

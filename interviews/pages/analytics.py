@@ -151,6 +151,14 @@ class AnalyticsFilter(forms.Form):
             *templates.values_list("pk", "name"),
         ]
 
+    def options(self, name: str) -> list[tuple[Any, str, bool]]:
+        """(value, label, selected) of a choice field, for the template's own loop: a
+        manager's template list runs to hundreds of options, and Django's select widget
+        renders each through a template of its own (about three times the time)."""
+        bound = self[name]
+        current = str(bound.value() or "")
+        return [(value, label, str(value) == current) for value, label in bound.field.choices]
+
 
 def scope_for(
     request_get: Mapping[str, Any], audience: AnalyticsAudience
@@ -209,6 +217,14 @@ class Page:
     @property
     def summary(self) -> dict[str, Any] | None:
         return self.sections.summary
+
+    @property
+    def position_options(self) -> list[tuple[Any, str, bool]]:
+        return self.form.options("position")
+
+    @property
+    def template_options(self) -> list[tuple[Any, str, bool]]:
+        return self.form.options("template")
 
 
 def _freshness(sections: data.Sections) -> str:
