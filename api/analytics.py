@@ -295,10 +295,11 @@ def question_rows(
     """(how many question versions, the shaped rows of `page`), in the list page's order:
     the snapshot's index is sorted and only the rows asked for are read."""
     index = (sections.part(data.SECTION_QUESTION_INDEX) or {"rows": []})["rows"]
-    titles = question_names(r["question_id"] for r in index)
-    wanted = [data.question_row_section(e) for e in sorted_question_index(index, titles, sort)]
-    stored = data.more_parts(scope, sections, wanted[page])
-    return len(wanted), [question(stored[k], titles) for k in wanted[page] if k in stored]
+    ordered = sorted_question_index(index, sort)
+    wanted = [data.question_row_section(e) for e in ordered[page]]
+    stored = data.more_parts(scope, sections, wanted)
+    titles = question_names(e["question_id"] for e in ordered[page])
+    return len(ordered), [question(stored[k], titles) for k in wanted if k in stored]
 
 
 def question_version(sections: data.Sections, *, found: Any, version: int) -> dict[str, Any] | None:

@@ -64,6 +64,7 @@ from interviews.models import (
     Scorecard,
 )
 from intervy.dbrouter import reporting_reads
+from questions.models import Question
 
 # A candidate's application: candidate id and position id in one integer.
 CANDIDATE_KEY_SHIFT = 32
@@ -81,7 +82,7 @@ SECTION_QUESTION_INDEX = "questions:index"
 INTERVIEWER_ROW_SECTION = "interviewer-row:{}"
 # The shape of the stored sections: part of every signature, so a release that changes
 # them makes each stored scope stale and the worker's next sweep recomputes it.
-SNAPSHOT_FORMAT = 2
+SNAPSHOT_FORMAT = 3
 QUESTION_ROW_SECTION = "question-row:{}:{}"
 # Without a snapshot, a page computes an unfiltered scope on the spot only up to this
 # many question records (about a second); above it, it says the worker is preparing it.
@@ -477,6 +478,14 @@ def compute_sections(scope: Scope, *, bootstrap: bool = True) -> dict[str, dict[
         "by_template": _breakdown(ratings, facets, 1) if bootstrap else {},
     }
     table = [_question_row(row) for row in question_rows.values()]
+    # The titles as of now, for the list's title order (a page reads the current names
+    # of the rows it shows; a renamed question moves in the order at the next refresh).
+    with reporting_reads():
+        titles = dict(
+            Question.objects.filter(pk__in={row["question_id"] for row in table}).values_list(
+                "pk", "title"
+            )
+        )
     sections: dict[str, dict[str, Any]] = {
         SECTION_SUMMARY: summary,
         SECTION_INTERVIEWERS: {"rows": [jsonable(row) for row in interviewer_rows.values()]},
@@ -485,6 +494,7 @@ def compute_sections(scope: Scope, *, bootstrap: bool = True) -> dict[str, dict[
                 {
                     "question_id": row["question_id"],
                     "question_version": row["question_version"],
+                    "title": titles.get(row["question_id"], ""),
                     "sort": question_sort_values(row),
                 }
                 for row in table

@@ -484,16 +484,13 @@ def _decorate(row: dict[str, Any]) -> None:
     row["bars"] = _bars(row)
 
 
-def sorted_question_index(
-    index: Sequence[Mapping[str, Any]], names: Mapping[int, tuple[str, str]], sort: str
-) -> list[Mapping[str, Any]]:
+def sorted_question_index(index: Sequence[Mapping[str, Any]], sort: str) -> list[Mapping[str, Any]]:
     """The index entries in the order of `sort` (a QUESTION_SORTS name, `-` for highest
-    first); ties, and the rows whose figure is hidden (last), by title, id and version."""
+    first); ties, and the rows whose figure is hidden (last), by title, id and version
+    (the title the index was computed with: no query for the names of every row)."""
 
     def title(entry: Mapping[str, Any]) -> tuple[str, int, int]:
-        question = entry["question_id"]
-        name = names.get(question, (f"Question #{question}", ""))[0]
-        return (name.lower(), question, entry["question_version"] or 0)
+        return (entry["title"].lower(), entry["question_id"], entry["question_version"] or 0)
 
     descending = sort.startswith("-")
     by = sort.lstrip("-")
@@ -514,12 +511,11 @@ def questions_page(
     scope, form = scope_for(get, audience)
     sections = data.read_sections(scope, [data.SECTION_QUESTION_INDEX])
     index = (sections.part(data.SECTION_QUESTION_INDEX) or {"rows": []})["rows"]
-    names = question_names(r["question_id"] for r in index)
 
     sort = get.get("sort") or "title"
     if sort.lstrip("-") not in QUESTION_SORTS:
         sort = "title"
-    ordered = sorted_question_index(index, names, sort)
+    ordered = sorted_question_index(index, sort)
     try:
         number = max(1, int(get.get("page") or 1))
     except ValueError:
@@ -532,6 +528,7 @@ def questions_page(
         else ordered[(number - 1) * QUESTIONS_PER_PAGE : number * QUESTIONS_PER_PAGE]
     )
     stored = data.more_parts(scope, sections, [data.question_row_section(e) for e in wanted])
+    names = question_names(e["question_id"] for e in wanted)
     shown = [
         question_row(stored[key], names, chart=not full)
         for key in (data.question_row_section(e) for e in wanted)
