@@ -278,3 +278,219 @@ class DecisionIn(Schema):
     override_reason: Annotated[
         str, StringConstraints(max_length=20_000), AfterValidator(_no_nul)
     ] = ""
+
+
+# --- analytics (read): the figures of the analytics pages, gated as they gate them ---------
+
+Gate = Literal["ok", "provisional", "hidden"]
+
+
+class FigureOut(Schema):
+    """One figure: its value and 95 % interval, its n and its gate. Below its minimum n a
+    figure is `hidden` (value, interval and count null) or `provisional` (shown, marked)."""
+
+    value: float | None
+    low: float | None
+    high: float | None
+    n: int
+    gate: Gate
+
+
+class ProportionOut(FigureOut):
+    """A share (`value`, 0–1) of `count` in n, with its Wilson interval."""
+
+    count: int | None
+
+
+class LeniencyOut(FigureOut):
+    """The shrunk leniency (`value`), the raw mean difference from co-panelists (`raw`),
+    over n candidates and `units` shared answers; `flag` when it reads as a prompt."""
+
+    raw: float | None
+    units: int
+    flag: str | None
+
+
+class ReliabilityOut(FigureOut):
+    """Ordinal Krippendorff α (`value`, bootstrap interval), interval α beside it; n is the
+    pairable units, `ratings` the ratings in them."""
+
+    interval_alpha: float | None
+    ratings: int
+    reading: str | None
+
+
+class RecommendationMixOut(Schema):
+    strong_no: ProportionOut
+    no: ProportionOut
+    yes: ProportionOut
+    strong_yes: ProportionOut
+
+
+class TimeToSubmitOut(Schema):
+    median_hours: float | None
+    p90_hours: float | None
+    n: int
+    gate: Gate
+    within_24h: ProportionOut
+
+
+class InterviewerFiguresOut(Schema):
+    interviewer: PersonOut
+    scorecards: int
+    leniency: LeniencyOut
+    recommendation_leniency: LeniencyOut
+    pass_share_leniency: LeniencyOut
+    recommendation_mix: RecommendationMixOut
+    pass_share: ProportionOut
+    panel_agreement: ProportionOut
+    outcome_agreement: ProportionOut
+    not_assessed: ProportionOut
+    time_to_submit: TimeToSubmitOut
+    flags: list[str]
+
+
+class AnalyticsMeta(Schema):
+    """How current the figures are: `stored` (the worker's snapshot, `computed_at`),
+    `live` (computed for this request) or `preparing` (no figures yet: within a minute)."""
+
+    figures: Literal["stored", "live", "preparing"]
+    computed_at: datetime | None
+
+
+class InterviewerFiguresPage(Page):
+    meta: AnalyticsMeta
+    results: list[InterviewerFiguresOut]
+
+
+class DeviationOut(Schema):
+    """One shared answer: this interviewer's score against the co-panelists' mean."""
+
+    candidate_id: int
+    candidate_name: str
+    position_id: int
+    session_id: int
+    question_id: int | None
+    question_title: str
+    question_version: int | None
+    score: int
+    co_panelists_mean: float
+    co_panelists: int
+    difference: float
+    scorecard_id: int | None = Field(
+        description="The interviewer's scorecard, when the caller may read it; else null."
+    )
+
+
+class QuestionDeviationOut(Schema):
+    question_id: int | None
+    title: str
+    mean_difference: float
+    n: int
+
+
+class CandidateDeviationOut(Schema):
+    candidate_id: int
+    name: str
+    position_id: int
+    mean_difference: float
+    n: int
+
+
+class InterviewerDetailOut(Schema):
+    meta: AnalyticsMeta
+    figures: InterviewerFiguresOut | None = Field(
+        description="Null when none of the interviewer's scorecards is in the figures yet."
+    )
+    shared_answers: int
+    by_question: list[QuestionDeviationOut]
+    by_candidate: list[CandidateDeviationOut]
+    answers: list[DeviationOut]
+
+
+class QuestionRefOut(Schema):
+    id: int
+    slug: str
+    title: str
+
+
+class ExposureOut(Schema):
+    times_asked: int
+    candidates: int
+    first: datetime | None
+    last: datetime | None
+
+
+class DistributionOut(Schema):
+    """Ratings at 1, 2, 3, 4 (null while hidden), their mean and SD, ceiling/floor."""
+
+    n: int
+    gate: Gate
+    counts: list[int] | None
+    shares: list[float] | None
+    mean: float | None
+    sd: float | None
+    ceiling: bool
+    floor: bool
+
+
+class SeparationOut(FigureOut):
+    """AUC of this question's scores, hired against rejected (`value`)."""
+
+    hired: int
+    rejected: int
+
+
+class DriftOut(Schema):
+    n: int
+    span_days: float
+    gate: Gate
+    slope_per_90_days: float | None
+    alarmed: bool
+    alarms: list[datetime]
+    prompt: str | None
+
+
+class DriftPointOut(Schema):
+    at: datetime
+    residual: float
+
+
+class DriftDetailOut(DriftOut):
+    points: list[DriftPointOut]
+
+
+class QuestionHealthOut(Schema):
+    question: QuestionRefOut
+    version: int | None
+    exposure: ExposureOut
+    not_assessed: ProportionOut
+    distribution: DistributionOut
+    item_rest: FigureOut
+    separation: SeparationOut
+    alpha: ReliabilityOut
+    drift: DriftOut
+    flags: list[str]
+
+
+class QuestionHealthDetailOut(QuestionHealthOut):
+    meta: AnalyticsMeta
+    drift: DriftDetailOut
+
+
+class QuestionHealthPage(Page):
+    meta: AnalyticsMeta
+    results: list[QuestionHealthOut]
+
+
+class ReliabilityRowOut(Schema):
+    id: int
+    name: str
+    alpha: ReliabilityOut
+
+
+class PanelReliabilityOut(Schema):
+    meta: AnalyticsMeta
+    overall: ReliabilityOut
+    by_template: list[ReliabilityRowOut]
+    by_position: list[ReliabilityRowOut]

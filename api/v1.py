@@ -8,6 +8,7 @@ where it has one. A token acts exactly as its user.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -22,12 +23,17 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field
 
+from api import analytics as api_analytics
 from api import schemas as s
 from api.tokens import RateLimited, count_request, token_for
 from interviews.access import (
+    AnalyticsAudience,
+    analytics_audience,
+    analytics_interviewer_for,
     blind_to_decisions,
     candidates_visible_to,
     loop_for,
+    may_see_analytics,
     positions_schedulable_by,
     positions_visible_to,
     question_for_panelist,
@@ -37,6 +43,7 @@ from interviews.access import (
     sessions_visible_to,
     visible_scorecards,
 )
+from interviews.analytics import data as analytics_data
 from interviews.forms import CancelSessionForm, RescheduleForm, ScheduleForm
 from interviews.forms_runner import NotesForm
 from interviews.models import (
@@ -51,6 +58,7 @@ from interviews.models import (
     SessionStateError,
     TemplateQuestion,
 )
+from interviews.pages.analytics import QUESTION_SORTS, interviewer_figures
 from interviews.pages.session_schedule import schedule_page
 from interviews.rescheduling import cancel_session, invite_panel, reschedule_session
 from interviews.services import save_scorecard_draft, schedule_session, submit_scorecard
@@ -218,9 +226,10 @@ class Paging(Schema):
     per_page: int = Field(25, ge=1, le=100)
 
 
-def paginate(items: QuerySet, paging: Paging, shape: Any) -> dict[str, Any]:
-    """`?page=&per_page=` over a stably ordered queryset: count, page, next_page, results."""
-    count = items.count()
+def paginate(items: QuerySet | list, paging: Paging, shape: Any) -> dict[str, Any]:
+    """`?page=&per_page=` over a stably ordered queryset (or list): count, page, next_page,
+    results."""
+    count = len(items) if isinstance(items, list) else items.count()
     start = (paging.page - 1) * paging.per_page
     rows = list(items[start : start + paging.per_page])
     more = start + paging.per_page < count
@@ -915,6 +924,151 @@ def create_decision(
         by=request.user,
     )
     return Status(201, _decision(Decision.objects.select_related("decided_by").get(pk=decision.pk)))
+
+
+# --- analytics figures (read): the analytics pages' doors, filter, gates ----------------
+
+
+class AnalyticsFilters(Paging):
+    """The analytics pages' filter: a position of the caller's audience, a template, and
+    the sessions' completion dates (both inclusive)."""
+
+    position_id: int | None = Field(None, ge=1, le=s.MAX_ID)
+    template_id: int | None = Field(None, ge=1, le=s.MAX_ID)
+    start: date | None = Field(None, ge=date(2000, 1, 1), le=date(2200, 12, 31))
+    end: date | None = Field(None, ge=date(2000, 1, 1), le=date(2200, 12, 31))
+
+
+class QuestionHealthFilters(AnalyticsFilters):
+    sort: str = Field(
+        "title",
+        pattern="^-?(" + "|".join(QUESTION_SORTS) + ")$",
+        description="A figure to sort by; a leading `-` sorts highest first.",
+    )
+
+
+def _analytics_audience(request: HttpRequest) -> AnalyticsAudience:
+    # Interviewers, hiring managers and admins, as on the pages; curators and the
+    # role-less are refused (the pages' 403).
+    _require(may_see_analytics(request.user), "Your account has no analytics.")
+    return analytics_audience(request.user)
+
+
+def _analytics_scope(audience: AnalyticsAudience, filters: AnalyticsFilters) -> Any:
+    return api_analytics.scope(
+        audience,
+        position_id=filters.position_id,
+        template_id=filters.template_id,
+        start=filters.start,
+        end=filters.end,
+    )
+
+
+def _analytics_sections(
+    audience: AnalyticsAudience, filters: AnalyticsFilters, names: list[str]
+) -> Any:
+    return analytics_data.read_sections(_analytics_scope(audience, filters), names)
+
+
+def _analytics_page(sections: Any, rows: list, filters: Paging) -> dict[str, Any]:
+    return paginate(rows, filters, lambda row: row) | {"meta": api_analytics.meta(sections)}
+
+
+@api.get(
+    "/analytics/interviewers/",
+    response={200: s.InterviewerFiguresPage, **ERRORS},
+    tags=["analytics"],
+)
+def list_interviewer_calibration(request: HttpRequest, filters: Query[AnalyticsFilters]) -> Any:
+    """Interviewer calibration (the page /analytics/interviewers/): admins every
+    interviewer, hiring managers those of their positions, an interviewer their own."""
+    audience = _analytics_audience(request)
+    rows = interviewer_figures(_analytics_scope(audience, filters), audience)
+    return _analytics_page(rows.sections, api_analytics.interviewer_rows(rows), filters)
+
+
+@api.get(
+    "/analytics/interviewers/{user_id}/",
+    response={200: s.InterviewerDetailOut, **ERRORS},
+    tags=["analytics"],
+)
+def get_interviewer_calibration(
+    request: HttpRequest, user_id: s.Id, filters: Query[AnalyticsFilters]
+) -> Any:
+    """One interviewer's calibration and where they differ most from co-panelists
+    (404 for an interviewer the caller may not see, as the page)."""
+    _analytics_audience(request)
+    person, audience = analytics_interviewer_for(request.user, user_id)
+    names = [
+        analytics_data.INTERVIEWER_ROW_SECTION.format(person.pk),
+        analytics_data.INTERVIEWER_SECTION.format(person.pk),
+    ]
+    sections = _analytics_sections(audience, filters, names)
+    return api_analytics.interviewer_detail(
+        sections, user=request.user, person=person, audience=audience
+    )
+
+
+@api.get(
+    "/analytics/questions/",
+    response={200: s.QuestionHealthPage, **ERRORS},
+    tags=["analytics"],
+)
+def list_question_health(request: HttpRequest, filters: Query[QuestionHealthFilters]) -> Any:
+    """Question health per question version (the page /analytics/questions/)."""
+    audience = _analytics_audience(request)
+    scope = _analytics_scope(audience, filters)
+    sections = analytics_data.read_sections(scope, [analytics_data.SECTION_QUESTION_INDEX])
+    start = (filters.page - 1) * filters.per_page
+    count, rows = api_analytics.question_rows(
+        scope, sections, filters.sort, slice(start, start + filters.per_page)
+    )
+    return {
+        "count": count,
+        "page": filters.page,
+        "per_page": filters.per_page,
+        "next_page": filters.page + 1 if start + filters.per_page < count else None,
+        "results": rows,
+        "meta": api_analytics.meta(sections),
+    }
+
+
+@api.get(
+    "/analytics/questions/{question_id}/versions/{version}/",
+    response={200: s.QuestionHealthDetailOut, **ERRORS},
+    tags=["analytics"],
+)
+def get_question_health(
+    request: HttpRequest,
+    question_id: s.Id,
+    version: s.Id,
+    filters: Query[AnalyticsFilters],
+) -> Any:
+    """One question version's health with its drift series (the page
+    /analytics/questions/<id>/, one version of it)."""
+    audience = _analytics_audience(request)
+    found = Question.objects.filter(pk=question_id).first()
+    if found is None:
+        raise Http404("No such question.")
+    name = analytics_data.QUESTION_SECTION.format(found.pk)
+    sections = _analytics_sections(audience, filters, [name])
+    shaped = api_analytics.question_version(sections, found=found, version=version)
+    if shaped is None:
+        raise Http404("No figures for this question version in view.")
+    return shaped
+
+
+@api.get(
+    "/analytics/reliability/",
+    response={200: s.PanelReliabilityOut, **ERRORS},
+    tags=["analytics"],
+)
+def get_panel_reliability(request: HttpRequest, filters: Query[AnalyticsFilters]) -> Any:
+    """Panel reliability (the page /analytics/): everything in view, per template and
+    per position."""
+    audience = _analytics_audience(request)
+    sections = _analytics_sections(audience, filters, [])
+    return api_analytics.panel_reliability(sections)
 
 
 # Last, so every real route matches first: an unknown address gets the JSON 404 too.

@@ -1,8 +1,21 @@
-"""Server-rendered SVG charts: no JavaScript, no inline styles, readable by a screen reader.
+"""Server-rendered SVG charts, the one home for them: no JavaScript, no inline styles,
+readable by a screen reader.
+
+Each chart is its geometry (`*_geometry`: numbers placed and formatted once) and a
+drawing of it. The drawing is hand-built (`_svg`, which escapes every text as Django
+does) because it pays: a Django template drawing the same geometry costs about ten
+times the CPU (README "Analytics: the pages", measured), and the question-health list
+draws fifty of these per page. tests/test_charts.py holds each hand-built drawing
+against the Django template rendering of the same geometry (tests/chart_templates/)
+and against the output the earlier code produced.
 
 Colours are presentation attributes (and classes, for print and high-contrast styles);
-every chart carries a <title> and <desc> and is labelled by them; every bar has its own
-<title> with the number it shows. Pages put the same numbers in a table beside it.
+every chart carries a <title> and <desc> and is labelled by them; every mark has its own
+<title> with the number it shows. Pages put the same numbers in text or a table beside it.
+
+- `grouped_bar_chart`: the comparison page's mean score per category and candidate.
+- `distribution_bars`: a question version's ratings at 1–4 (question health).
+- `sparkline`: a question version's drift residuals, with the first CUSUM alarm marked.
 """
 
 from __future__ import annotations
@@ -30,6 +43,14 @@ LABEL_CHARS = 18
 MIN_GROUP_WIDTH = 112
 LEGEND_COLUMN = 180
 
+# The small charts of question health.
+BAR_W = 18
+BAR_GAP = 4
+BAR_H = 28
+SPARK_W = 180
+SPARK_H = 40
+SPARK_PAD = 3
+
 
 @dataclass(frozen=True)
 class Series:
@@ -39,11 +60,52 @@ class Series:
     values: Mapping[str, Decimal | None]
 
 
+def _frame(
+    chart_id: str, width: float, height: float, title: str, description: str, css: str
+) -> dict[str, Any]:
+    return {
+        "id": chart_id,
+        "css": css,
+        "width": width,
+        "height": height,
+        "title": title,
+        "description": description,
+    }
+
+
 def _svg(template: str, *args: Any) -> str:
     """django.utils.html.format_html for this module's own literals, without its lazy
-    wrappers: text is escaped as Django escapes it (html.escape), numbers need none.
-    A comparison chart formats ~80 parts; Django's version cost most of its time."""
+    wrappers: text is escaped as Django escapes it (html.escape), numbers need none."""
     return template.format(*(escape(arg) if isinstance(arg, str) else arg for arg in args))
+
+
+def _open(chart: Mapping[str, Any]) -> str:
+    return _svg(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="{}" id="{}" role="img" '
+        'aria-labelledby="{}-title {}-desc" viewBox="0 0 {} {}" width="{}" height="{}">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
+        chart["css"],
+        chart["id"],
+        chart["id"],
+        chart["id"],
+        chart["width"],
+        chart["height"],
+        chart["width"],
+        chart["height"],
+        chart["id"],
+        chart["title"],
+        chart["id"],
+        chart["description"],
+    )
+
+
+def _done(parts: list[str]) -> SafeString:
+    parts.append("</svg>")
+    # Every part is a literal or built by _svg, which escapes text.
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+# --- the comparison's grouped bars ------------------------------------------------------
 
 
 def _y(value: Decimal | float) -> float:
@@ -63,6 +125,21 @@ def grouped_bar_chart(
     series: Sequence[Series],
 ) -> SafeString:
     """Grouped bars on a 0–4 scale: one group per (key, label), one bar per series."""
+    return draw_grouped_bars(
+        grouped_bar_geometry(
+            chart_id=chart_id, title=title, description=description, groups=groups, series=series
+        )
+    )
+
+
+def grouped_bar_geometry(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    groups: Sequence[tuple[str, str]],
+    series: Sequence[Series],
+) -> dict[str, Any]:
     bars_width = max(1, len(series)) * BAR_WIDTH
     group_width = max(bars_width + GROUP_GAP, MIN_GROUP_WIDTH)
     plot_width = max(1, len(groups)) * group_width
@@ -70,101 +147,284 @@ def grouped_bar_chart(
     width = LEFT + max(plot_width, legend_width) + 10
     legend_rows = (len(series) + 2) // 3
     height = TOP + PLOT_HEIGHT + LABEL_SPACE + legend_rows * 20 + 10
-    parts: list[str] = [
-        _svg(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{}" role="img" '
-            'aria-labelledby="{}-title {}-desc" viewBox="0 0 {} {}" width="{}" height="{}">'
-            '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
-            chart_id,
-            chart_id,
-            chart_id,
-            width,
-            height,
-            width,
-            height,
-            chart_id,
-            title,
-            chart_id,
-            description,
-        )
+    chart = _frame(chart_id, width, height, title, description, "chart")
+    chart["left"], chart["plot_right"], chart["tick_x"] = LEFT, LEFT + plot_width, LEFT - 6
+    chart["gridlines"] = [
+        {"level": level, "y": _y(level), "label_y": _y(level) + 4} for level in range(MAX_SCORE + 1)
     ]
-    for level in range(MAX_SCORE + 1):
-        y = _y(level)
+    drawn = []
+    for group_index, (key, label) in enumerate(groups):
+        group_x = LEFT + group_index * group_width + (group_width - bars_width) / 2
+        bars = []
+        for series_index, one in enumerate(series):
+            x = group_x + series_index * BAR_WIDTH
+            value = one.values.get(key)
+            if value is None:
+                bars.append(
+                    {"missing": True, "series": one.label, "x": x + BAR_WIDTH / 2, "y": _y(0) - 3}
+                )
+                continue
+            y = _y(value)
+            bars.append(
+                {
+                    "missing": False,
+                    "index": series_index,
+                    "series": one.label,
+                    "x": x,
+                    "y": f"{y:.1f}",
+                    "width": BAR_WIDTH - 2,
+                    "height": f"{_y(0) - y:.1f}",
+                    "colour": SERIES_COLOURS[series_index % len(SERIES_COLOURS)],
+                    "value": str(value),
+                }
+            )
+        drawn.append(
+            {
+                "label": label,
+                "short": _short(label),
+                "x": group_x + len(series) * BAR_WIDTH / 2,
+                "bars": bars,
+            }
+        )
+    chart["groups"] = drawn
+    chart["group_label_y"] = TOP + PLOT_HEIGHT + 16
+    legend_top = TOP + PLOT_HEIGHT + LABEL_SPACE
+    chart["legend"] = [
+        {
+            "index": index,
+            "x": LEFT + (index % 3) * LEGEND_COLUMN,
+            "y": legend_top + (index // 3) * 20,
+            "colour": SERIES_COLOURS[index % len(SERIES_COLOURS)],
+            "text_x": LEFT + (index % 3) * LEGEND_COLUMN + 16,
+            "text_y": legend_top + (index // 3) * 20 + 11,
+            "label": _short(one.label),
+        }
+        for index, one in enumerate(series)
+    ]
+    chart["axis_title_y"] = TOP - 12
+    return chart
+
+
+def draw_grouped_bars(chart: Mapping[str, Any]) -> SafeString:
+    parts = [_open(chart)]
+    for line in chart["gridlines"]:
         parts.append(
             _svg(
                 '<line class="gridline" x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d9dde3"/>'
                 '<text class="axis-label" x="{}" y="{}" text-anchor="end" font-size="11">{}</text>',
-                LEFT,
-                LEFT + plot_width,
-                y,
-                y,
-                LEFT - 6,
-                y + 4,
-                level,
+                chart["left"],
+                chart["plot_right"],
+                line["y"],
+                line["y"],
+                chart["tick_x"],
+                line["label_y"],
+                line["level"],
             )
         )
-    for group_index, (key, label) in enumerate(groups):
-        group_x = LEFT + group_index * group_width + (group_width - bars_width) / 2
-        for series_index, one in enumerate(series):
-            x = group_x + series_index * BAR_WIDTH
-            value = one.values.get(key)
-            colour = SERIES_COLOURS[series_index % len(SERIES_COLOURS)]
-            if value is None:
+    for group in chart["groups"]:
+        for bar in group["bars"]:
+            if bar["missing"]:
                 parts.append(
                     _svg(
                         '<text class="bar-missing" x="{}" y="{}" text-anchor="middle" '
                         'font-size="10"><title>{}: {} not assessed</title>–</text>',
-                        x + BAR_WIDTH / 2,
-                        _y(0) - 3,
-                        one.label,
-                        label,
+                        bar["x"],
+                        bar["y"],
+                        bar["series"],
+                        group["label"],
                     )
                 )
                 continue
-            y = _y(value)
             parts.append(
                 _svg(
                     '<rect class="bar series-{}" x="{}" y="{}" width="{}" height="{}" '
                     'fill="{}"><title>{}: {} {}</title></rect>',
-                    series_index,
-                    x,
-                    f"{y:.1f}",
-                    BAR_WIDTH - 2,
-                    f"{_y(0) - y:.1f}",
-                    colour,
-                    one.label,
-                    label,
-                    value,
+                    bar["index"],
+                    bar["x"],
+                    bar["y"],
+                    bar["width"],
+                    bar["height"],
+                    bar["colour"],
+                    bar["series"],
+                    group["label"],
+                    bar["value"],
                 )
             )
         parts.append(
             _svg(
                 '<text class="group-label" x="{}" y="{}" text-anchor="middle" font-size="11">'
                 "<title>{}</title>{}</text>",
-                group_x + len(series) * BAR_WIDTH / 2,
-                TOP + PLOT_HEIGHT + 16,
-                label,
-                _short(label),
+                group["x"],
+                chart["group_label_y"],
+                group["label"],
+                group["short"],
             )
         )
-    legend_top = TOP + PLOT_HEIGHT + LABEL_SPACE
     parts.extend(
         _svg(
             '<g class="legend-item"><rect class="series-{}" x="{}" y="{}" width="12" height="12" '
             'fill="{}"/><text x="{}" y="{}" font-size="12">{}</text></g>',
-            index,
-            LEFT + (index % 3) * LEGEND_COLUMN,
-            legend_top + (index // 3) * 20,
-            SERIES_COLOURS[index % len(SERIES_COLOURS)],
-            LEFT + (index % 3) * LEGEND_COLUMN + 16,
-            legend_top + (index // 3) * 20 + 11,
-            _short(one.label),
+            item["index"],
+            item["x"],
+            item["y"],
+            item["colour"],
+            item["text_x"],
+            item["text_y"],
+            item["label"],
         )
-        for index, one in enumerate(series)
+        for item in chart["legend"]
     )
     parts.append(
-        _svg('<text class="axis-title" x="4" y="{}" font-size="11">Mean score</text>', TOP - 12)
+        _svg(
+            '<text class="axis-title" x="4" y="{}" font-size="11">Mean score</text>',
+            chart["axis_title_y"],
+        )
     )
-    parts.append("</svg>")
-    # Every part above is either a literal or built by _svg, which escapes text.
-    return mark_safe("".join(parts))  # noqa: S308
+    return _done(parts)
+
+
+# --- question health: a distribution and a drift sparkline ------------------------------
+
+
+def distribution_bars(*, chart_id: str, title: str, counts: Sequence[int]) -> SafeString:
+    """Four bars, the share of ratings at 1, 2, 3 and 4 (tallest bar = full height)."""
+    return draw_distribution_bars(
+        distribution_geometry(chart_id=chart_id, title=title, counts=counts)
+    )
+
+
+def distribution_geometry(*, chart_id: str, title: str, counts: Sequence[int]) -> dict[str, Any]:
+    total = sum(counts)
+    shares = [c / total if total else 0.0 for c in counts]
+    description = ", ".join(
+        f"score {level}: {share:.0%} ({count})"
+        for level, (share, count) in enumerate(zip(shares, counts, strict=True), start=1)
+    )
+    width = len(counts) * (BAR_W + BAR_GAP)
+    height = BAR_H + 12
+    top = max(shares) or 1.0
+    chart = _frame(chart_id, width, height, title, description, "chart chart-small")
+    chart |= {"total": total, "label_y": height - 1, "colour": SERIES_COLOURS[0]}
+    bars = []
+    for index, (share, count) in enumerate(zip(shares, counts, strict=True)):
+        h = share / top * BAR_H
+        x = index * (BAR_W + BAR_GAP)
+        bars.append(
+            {
+                "level": index + 1,
+                "count": count,
+                "share": f"{share:.0%}",
+                "x": x,
+                "y": f"{BAR_H - h:.1f}",
+                "width": BAR_W,
+                "height": f"{h:.1f}",
+                "label_x": x + BAR_W / 2,
+            }
+        )
+    chart["bars"] = bars
+    return chart
+
+
+def draw_distribution_bars(chart: Mapping[str, Any]) -> SafeString:
+    parts = [_open(chart)]
+    parts.extend(
+        _svg(
+            '<rect class="bar series-0" x="{}" y="{}" width="{}" height="{}" fill="{}">'
+            "<title>Score {}: {} of {} ({})</title></rect>"
+            '<text class="axis-label" x="{}" y="{}" text-anchor="middle" font-size="9">{}'
+            "</text>",
+            bar["x"],
+            bar["y"],
+            bar["width"],
+            bar["height"],
+            chart["colour"],
+            bar["level"],
+            bar["count"],
+            chart["total"],
+            bar["share"],
+            bar["label_x"],
+            chart["label_y"],
+            bar["level"],
+        )
+        for bar in chart["bars"]
+    )
+    return _done(parts)
+
+
+def sparkline(
+    *, chart_id: str, title: str, values: Sequence[float], alarm_index: int | None
+) -> SafeString:
+    """The drift residuals in date order, with the zero line and the first alarm marked."""
+    return draw_sparkline(
+        sparkline_geometry(chart_id=chart_id, title=title, values=values, alarm_index=alarm_index)
+    )
+
+
+def sparkline_geometry(
+    *, chart_id: str, title: str, values: Sequence[float], alarm_index: int | None
+) -> dict[str, Any]:
+    low = min([*values, -0.5])
+    high = max([*values, 0.5])
+    span = high - low or 1.0
+    n = len(values)
+
+    def x(i: int) -> float:
+        return SPARK_PAD + (i / (n - 1) if n > 1 else 0.5) * (SPARK_W - 2 * SPARK_PAD)
+
+    def y(v: float) -> float:
+        return SPARK_PAD + (high - v) / span * (SPARK_H - 2 * SPARK_PAD)
+
+    description = (
+        f"{n} points from {values[0]:+.2f} to {values[-1]:+.2f}; " if n else "No residuals yet; "
+    ) + ("an alarm is marked." if alarm_index is not None else "no alarm.")
+    chart = _frame(chart_id, SPARK_W, SPARK_H, title, description, "chart chart-small")
+    chart |= {
+        "pad": SPARK_PAD,
+        "right": SPARK_W - SPARK_PAD,
+        "zero": f"{y(0):.1f}",
+        "colour": SERIES_COLOURS[0],
+        "points": " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values)),
+        "alarm": None,
+    }
+    if alarm_index is not None and 0 <= alarm_index < n:
+        chart["alarm"] = {
+            "x": f"{x(alarm_index):.1f}",
+            "y": f"{y(values[alarm_index]):.1f}",
+            "colour": SERIES_COLOURS[5],
+            "value": f"{values[alarm_index]:+.2f}",
+        }
+    return chart
+
+
+def draw_sparkline(chart: Mapping[str, Any]) -> SafeString:
+    parts = [
+        _open(chart),
+        _svg(
+            '<line class="gridline" x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d9dde3"/>',
+            chart["pad"],
+            chart["right"],
+            chart["zero"],
+            chart["zero"],
+        ),
+    ]
+    if chart["points"]:
+        parts.append(
+            _svg(
+                '<polyline class="spark" points="{}" fill="none" stroke="{}" stroke-width="1.5"/>',
+                chart["points"],
+                chart["colour"],
+            )
+        )
+    alarm = chart["alarm"]
+    if alarm:
+        parts.append(
+            _svg(
+                '<circle class="spark-alarm" cx="{}" cy="{}" r="3" fill="{}">'
+                "<title>Alarm: residual {}</title></circle>",
+                alarm["x"],
+                alarm["y"],
+                alarm["colour"],
+                alarm["value"],
+            )
+        )
+    return _done(parts)

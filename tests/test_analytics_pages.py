@@ -308,3 +308,54 @@ def test_planted_truth_through_the_pages(client_for, planted_world, admin_user):
     assert listing.index(questions[planted.SEPARATING].title) < listing.index(
         questions[planted.UNRELATED].title
     )
+
+
+def test_question_health_reads_its_index_and_only_the_rows_it_shows(
+    client_for, small, manager, monkeypatch
+):
+    """The list sorts a small index and reads the rows of the page it shows (here one a
+    page), never the whole table; the CSV reads every row."""
+    from interviews.pages import analytics as pages
+
+    tasks.refresh_stale_analytics()
+    assert not AnalyticsSnapshot.objects.filter(section="questions").exists()
+    monkeypatch.setattr(pages, "QUESTIONS_PER_PAGE", 1)
+    client = client_for(manager)
+    with CaptureQueriesContext(connection) as queries:
+        text = page_text(client, "analytics_questions", sort="-exposure")
+    reads = [q["sql"] for q in queries.captured_queries if "analyticssnapshot" in q["sql"]]
+    assert len(reads) == 2
+    assert reads[1].count("question-row:") == 1  # one row section: the one page shown
+    assert "Page 1 of 3 (3 question versions)" in text
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    reverse("interviews:analytics_questions"), {"format": "csv"}
+                ).content.decode()
+            )
+        )
+    )
+    assert len(rows) == 1 + 3  # the header and every question version
+
+
+def test_a_new_snapshot_format_makes_every_stored_scope_stale(small, monkeypatch):
+    tasks.refresh_stale_analytics()
+    assert data.stale_scopes(data.default_scopes()) == []
+    monkeypatch.setattr(data, "SNAPSHOT_FORMAT", data.SNAPSHOT_FORMAT + 1)
+    assert data.stale_scopes(data.default_scopes()) == data.default_scopes()
+
+
+def test_the_filter_selects_are_what_djangos_select_widget_renders(client_for, small, manager):
+    """The filter's position and template lists are looped in the template (a manager's can
+    hold hundreds of templates); the HTML is Django's own Select widget's."""
+    from interviews.access import analytics_audience
+    from interviews.pages.analytics import AnalyticsFilter
+
+    chosen = {"template": str(small["template"].pk)}
+    html = client_for(manager).get(reverse("interviews:analytics"), chosen).content.decode()
+    form = AnalyticsFilter(chosen, audience=analytics_audience(manager))
+    for name in ("position", "template"):
+        shown = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
+        assert re.sub(r">\s+<", "><", str(form[name])) == shown
+    assert f'<option value="{small["template"].pk}" selected>Backend loop</option>' in html

@@ -459,3 +459,155 @@ def test_nul_bytes_are_refused_not_a_server_error(api_for, interviewer):
     assert call(client, headers, "get", "/questions/?category=a%00b").status_code == 400
     response = call(client, headers, "patch", "/sessions/1/scorecard/", {"summary": "a\x00b"})
     assert response.status_code == 400
+
+
+# --- analytics figures: the pages' audiences, filter and gates ---------------------------
+
+ANALYTICS_LISTS = ("/analytics/interviewers/", "/analytics/questions/", "/analytics/reliability/")
+
+
+@pytest.fixture
+def analytics_world(position, session, interviewer, interviewer2, other_manager):
+    """One panel-complete session on the manager's position, one on another manager's."""
+    submit(session, interviewer, score=4)
+    submit(session, interviewer2, score=2)
+    elsewhere = make_position(other_manager, title="Elsewhere")
+    seat(elsewhere, interviewer)
+    seat(elsewhere, interviewer2)
+    other = make_session(panel=[interviewer, interviewer2], position=elsewhere, count=2)
+    submit(other, interviewer, score=3)
+    submit(other, interviewer2, score=3)
+    question = session.questions.order_by("order").first()
+    return {"position": position, "elsewhere": elsewhere, "question": question}
+
+
+def interviewer_rows(client, headers, **params) -> dict[str, int]:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    body = call(client, headers, "get", f"/analytics/interviewers/?{query}").json()
+    return {row["interviewer"]["username"]: row["scorecards"] for row in body["results"]}
+
+
+def test_an_interviewer_sees_their_own_calibration_only(
+    api_for, analytics_world, interviewer, interviewer2
+):
+    client, headers = api_for(interviewer)
+    assert interviewer_rows(client, headers) == {"interviewer": 2}
+    own = call(client, headers, "get", f"/analytics/interviewers/{interviewer.pk}/")
+    assert own.status_code == 200
+    body = own.json()
+    assert body["figures"]["interviewer"]["username"] == "interviewer"
+    assert body["shared_answers"] == 4
+    # The answers behind it: 4 against 2 on the manager's position, +2.0.
+    assert max(a["difference"] for a in body["answers"]) == 2.0
+    other = call(client, headers, "get", f"/analytics/interviewers/{interviewer2.pk}/")
+    assert other.status_code == 404 and other.json()["code"] == "not_found"
+
+
+def test_a_manager_sees_their_positions_interviewers_and_an_admin_all(
+    api_for, analytics_world, manager, other_manager, admin_user, interviewer
+):
+    client, headers = api_for(manager)
+    # Both interviewers, from the manager's position only (one scorecard each).
+    assert interviewer_rows(client, headers) == {"interviewer": 1, "interviewer2": 1}
+    assert (
+        call(client, headers, "get", f"/analytics/interviewers/{interviewer.pk}/").status_code
+        == 200
+    )
+    # A position of someone else's is refused by the pages' filter: a 400 naming the field.
+    refused = call(
+        client,
+        headers,
+        "get",
+        f"/analytics/interviewers/?position_id={analytics_world['elsewhere'].pk}",
+    )
+    assert refused.status_code == 400 and "position_id" in refused.json()["fields"]
+    client, headers = api_for(admin_user)
+    assert interviewer_rows(client, headers) == {"interviewer": 2, "interviewer2": 2}
+    assert interviewer_rows(client, headers, position_id=analytics_world["elsewhere"].pk) == {
+        "interviewer": 1,
+        "interviewer2": 1,
+    }
+    reliability = call(client, headers, "get", "/analytics/reliability/").json()
+    assert {row["name"] for row in reliability["by_position"]} == {"Backend engineer", "Elsewhere"}
+    assert reliability["overall"]["gate"] == "hidden" and reliability["overall"]["value"] is None
+    client, headers = api_for(other_manager)
+    assert interviewer_rows(client, headers) == {"interviewer": 1, "interviewer2": 1}
+    assert {
+        row["name"]
+        for row in call(client, headers, "get", "/analytics/reliability/").json()["by_position"]
+    } == {"Elsewhere"}
+
+
+def test_strangers_and_curators_are_refused_as_the_pages_refuse(
+    api_for, analytics_world, stranger, curator, interviewer
+):
+    question = analytics_world["question"]
+    paths = [
+        *ANALYTICS_LISTS,
+        f"/analytics/interviewers/{interviewer.pk}/",
+        f"/analytics/questions/{question.source_question_id}/versions/1/",
+    ]
+    for user in (stranger, curator):
+        client, headers = api_for(user)
+        for path in paths:
+            response = call(client, headers, "get", path)
+            assert response.status_code == 403, (user, path)
+            assert response.json()["code"] == "forbidden"
+            assert "interviewer" not in response.content.decode()
+
+
+def test_question_health_is_gated_with_n_as_on_the_page(api_for, analytics_world, manager):
+    client, headers = api_for(manager)
+    body = call(client, headers, "get", "/analytics/questions/?sort=-exposure").json()
+    assert body["count"] == 2 and body["meta"]["figures"] == "live"
+    row = body["results"][0]
+    assert row["exposure"]["times_asked"] == 1
+    # Two ratings: below the distribution's minimum n, hidden with its n, no numbers.
+    assert row["distribution"] == {
+        "n": 2,
+        "gate": "hidden",
+        "counts": None,
+        "shares": None,
+        "mean": None,
+        "sd": None,
+        "ceiling": False,
+        "floor": False,
+    }
+    assert row["separation"]["value"] is None and row["alpha"]["gate"] == "hidden"
+    question = analytics_world["question"]
+    detail = call(
+        client, headers, "get", f"/analytics/questions/{question.source_question_id}/versions/1/"
+    )
+    assert detail.status_code == 200
+    assert detail.json()["question"]["title"] == question.title
+    assert detail.json()["drift"]["points"] == []  # no residual series yet
+    missing = call(
+        client, headers, "get", f"/analytics/questions/{question.source_question_id}/versions/9/"
+    )
+    assert missing.status_code == 404
+    assert call(client, headers, "get", "/analytics/questions/?sort=nonsense").status_code == 400
+
+
+def test_analytics_lists_follow_the_pagination_convention(api_for, analytics_world, admin_user):
+    client, headers = api_for(admin_user)
+    first = call(client, headers, "get", "/analytics/interviewers/?per_page=1").json()
+    assert (first["count"], first["next_page"], len(first["results"])) == (2, 2, 1)
+    second = call(client, headers, "get", "/analytics/interviewers/?per_page=1&page=2").json()
+    assert second["next_page"] is None
+    names = {first["results"][0]["interviewer"]["username"]}
+    names.add(second["results"][0]["interviewer"]["username"])
+    assert names == {"interviewer", "interviewer2"}
+
+
+def test_the_api_reads_the_stored_snapshot_as_the_pages_do(
+    api_for, analytics_world, manager, django_assert_max_num_queries
+):
+    from interviews import tasks
+
+    tasks.refresh_stale_analytics()
+    client, headers = api_for(manager)
+    body = call(client, headers, "get", "/analytics/interviewers/").json()
+    assert body["meta"]["figures"] == "stored" and body["meta"]["computed_at"]
+    # The token, its rate window, the audience, the filter's choices, the snapshot, names.
+    with django_assert_max_num_queries(12):
+        assert call(client, headers, "get", "/analytics/questions/").status_code == 200

@@ -97,6 +97,10 @@ def test_no_api_endpoint_shows_b_anything_of_as_scorecard(api_for, client, panel
         "candidate_id": session.candidate_id,
         "order": 1,
         "slug": question.slug,
+        # A's calibration, and a question version of the session (both out of B's sight).
+        "user_id": a_card.interviewer_id,
+        "question_id": session.questions.order_by("order").first().source_question_id,
+        "version": 1,
     }
     _, headers = api_for(interviewer2)
     called = 0
@@ -134,3 +138,55 @@ def test_after_b_submits_the_api_shows_both(api_for, client, panel, interviewer2
     }
     assert SUMMARY_MARKER in json.dumps(body)
     assert client.get(f"/api/v1/scorecards/{a_card.pk}/", headers=headers).status_code == 200
+
+
+ANALYTICS_READS = (
+    "/api/v1/analytics/interviewers/",
+    "/api/v1/analytics/questions/",
+    "/api/v1/analytics/reliability/",
+)
+
+
+def analytics_answers(client, api_for, viewers, session) -> dict:
+    """Every analytics read of each viewer, without `meta` (its time is the request's)."""
+    question = session.questions.order_by("order").first().source_question_id
+    out = {}
+    for who, user in viewers.items():
+        _, headers = api_for(user)
+        paths = [*ANALYTICS_READS, f"/api/v1/analytics/questions/{question}/versions/1/"]
+        if who != "blind":
+            paths.append(f"/api/v1/analytics/interviewers/{viewers['submitter'].pk}/")
+        for path in paths:
+            response = client.get(path, headers=headers)
+            body = response.json()
+            if isinstance(body, dict):
+                body.pop("meta", None)
+            out[who, path] = (response.status_code, body)
+    return out
+
+
+def test_a_draft_moves_no_analytics_figure_not_even_a_count(
+    api_for, client, panel, interviewer, interviewer2, manager
+):
+    """A has submitted, B's card is a draft: the session is not panel-complete, so no
+    analytics endpoint counts it — for B (blind), for the manager, or for A — and B's
+    draft scores change nothing; once B submits, every count moves."""
+    _, session, _, b_card = panel
+    viewers = {"blind": interviewer2, "manager": manager, "submitter": interviewer}
+    before = analytics_answers(client, api_for, viewers, session)
+    for who in viewers:
+        for path in ANALYTICS_READS[:2]:
+            assert before[who, path] == (200, before[who, path][1])
+            assert before[who, path][1]["count"] == 0, (who, path)
+        reliability = before[who, "/api/v1/analytics/reliability/"][1]
+        assert reliability["overall"]["n"] == 0 and reliability["by_position"] == []
+    score(b_card, [1, 2, 4])  # the draft gets every score
+    assert analytics_answers(client, api_for, viewers, session) == before
+    finish(b_card, recommendation="no", summary="B's verdict")
+    after = analytics_answers(client, api_for, viewers, session)
+    rows = after["manager", "/api/v1/analytics/interviewers/"][1]["results"]
+    assert {row["interviewer"]["username"]: row["scorecards"] for row in rows} == {
+        "interviewer": 1,
+        "interviewer2": 1,
+    }
+    assert after["manager", "/api/v1/analytics/questions/"][1]["count"] == 3

@@ -20,6 +20,7 @@ import pytest
 from api.tokens import issue_token
 from interviews.models import TeamRole
 from tests.factories import make_position, make_question, make_session, seat
+from tests.scorecard_data import card_of, finish, score
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 CHECKS = ",".join(
@@ -41,9 +42,16 @@ def live_world(transactional_db, admin_user, interviewer, interviewer2, manager,
     question = make_question()
     running = make_session(panel=[interviewer, interviewer2], position=position, count=3)
     make_session(panel=[interviewer], position=position, count=2, started=False)
+    # A panel-complete session, so the analytics reads have figures to shape.
+    done = make_session(panel=[interviewer, interviewer2], position=position, count=2)
+    for user, level in ((interviewer, 4), (interviewer2, 2)):
+        card = card_of(done, user)
+        score(card, [level, level])
+        finish(card, recommendation="yes" if level > 2 else "no", summary="Done.")
     return {
         "admin": issue_token(user=admin_user, name="schemathesis", scope="write").secret,
         "interviewer": issue_token(user=interviewer, name="schemathesis", scope="write").secret,
+        "manager": issue_token(user=manager, name="schemathesis", scope="read").secret,
         # Real ids, so the interviewer's run reaches the services rather than 404s.
         "ids": {
             "path.session_id": running.pk,
@@ -51,6 +59,9 @@ def live_world(transactional_db, admin_user, interviewer, interviewer2, manager,
             "path.candidate_id": running.candidate_id,
             "path.order": 1,
             "path.slug": question.slug,
+            "path.user_id": interviewer.pk,
+            "path.question_id": done.questions.order_by("order").first().source_question_id,
+            "path.version": 1,
         },
     }
 
@@ -63,6 +74,9 @@ RUNS = {
     # The interviewer's own running session: scores, notes, the draft, submit, at the
     # schema's boundaries (coverage) and at random.
     "interviewer": ("coverage,fuzzing", 10, True, ["--include-tag", "scorecards"]),
+    # The analytics reads as a hiring manager, on a panel-complete session's figures: the
+    # filters (dates, positions not theirs, templates) at their boundaries and at random.
+    "manager": ("examples,coverage,fuzzing", 10, True, ["--include-tag", "analytics"]),
 }
 
 
@@ -114,7 +128,7 @@ def run_schemathesis(
     )
 
 
-@pytest.mark.parametrize("who", ["admin", "interviewer"])
+@pytest.mark.parametrize("who", ["admin", "interviewer", "manager"])
 def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(
     live_server, live_world, who, tmp_path
 ):

@@ -209,6 +209,7 @@ API_SCHEDULER = every(404, anonymous=UNAUTHENTICATED, coordinator=OK, owner=OK, 
 API_PANEL = every(404, anonymous=UNAUTHENTICATED, panelist=OK)
 API_REVIEW = every(404, anonymous=UNAUTHENTICATED, panelist=OK, owner=OK, admin=OK)
 API_LOOP = API_POSITION
+API_ANALYTICS = every(OK, anonymous=UNAUTHENTICATED, no_role=403, curator=403)
 
 RULES: dict[str, dict[str, Any]] = {
     "login": EVERYONE,
@@ -293,6 +294,16 @@ RULES: dict[str, dict[str, Any]] = {
     "api:get_scorecard": API_REVIEW,
     "api:list_decisions": API_LOOP,
     "api:create_decision": API_LOOP,
+    # The analytics figures: the pages' doors (refused roles 403, someone else's calibration
+    # 404); the other manager's positions hold no session, so no question version is in view.
+    "api:list_interviewer_calibration": API_ANALYTICS,
+    "api:get_interviewer_calibration": {
+        **API_ANALYTICS,
+        **dict.fromkeys(("off_team", "outsider", "coordinator", "other_manager"), 404),
+    },
+    "api:list_question_health": API_ANALYTICS,
+    "api:get_question_health": {**API_ANALYTICS, "other_manager": 404},
+    "api:get_panel_reliability": API_ANALYTICS,
     # Analytics (PRODUCT E): interviewers, hiring managers and admins; what each sees in
     # them is access.analytics_audience's say (tests/test_analytics_pages.py).
     "interviews:analytics": TEMPLATE_USERS,
@@ -513,6 +524,7 @@ def kwargs_for(route: Route, world: dict[str, Any]) -> dict[str, Any]:
         "token_id": lambda: world["token"].pk,
         "user_id": lambda: world["users"]["panelist"].pk,
         "question_id": lambda: world["question"].pk,
+        "version": lambda: 1,
     }
     return {name: values[name]() for name in route.kwargs_names}
 

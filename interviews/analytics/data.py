@@ -64,14 +64,26 @@ from interviews.models import (
     Scorecard,
 )
 from intervy.dbrouter import reporting_reads
+from questions.models import Question
 
 # A candidate's application: candidate id and position id in one integer.
 CANDIDATE_KEY_SHIFT = 32
 SECTION_SUMMARY = "summary"
 SECTION_INTERVIEWERS = "interviewers"
-SECTION_QUESTIONS = "questions"
 INTERVIEWER_SECTION = "interviewer:{}"
 QUESTION_SECTION = "question:{}"
+# The question-health list reads its index (one small row per question version: its sort
+# values) and then only the rows of the page it shows, one section per question version
+# (the whole table in one section was megabytes of JSON at benchmark size, read by every
+# view of the list; the CSV reads every row section, in one query).
+SECTION_QUESTION_INDEX = "questions:index"
+# One interviewer's row of the calibration table: what their own listing and their detail
+# page read (not the whole table, hundreds of kB at benchmark size).
+INTERVIEWER_ROW_SECTION = "interviewer-row:{}"
+# The shape of the stored sections: part of every signature, so a release that changes
+# them makes each stored scope stale and the worker's next sweep recomputes it.
+SNAPSHOT_FORMAT = 3
+QUESTION_ROW_SECTION = "question-row:{}:{}"
 # Without a snapshot, a page computes an unfiltered scope on the spot only up to this
 # many question records (about a second); above it, it says the worker is preparing it.
 SYNCHRONOUS_RECORD_LIMIT = 60_000
@@ -289,6 +301,7 @@ def signature(scope: Scope) -> str:
     return ":".join(
         str(part)
         for part in (
+            f"v{SNAPSHOT_FORMAT}",
             card_stats["n"],
             card_stats["submitted"],
             latest.isoformat() if latest else "",
@@ -346,6 +359,34 @@ def _question_row(figure: figures.QuestionFigures) -> dict[str, Any]:
     drift["cusum_peak"] = max(cusum) if cusum else None
     drift["alarmed"] = figure.drift.alarmed
     return row
+
+
+def _gated(value: Any, gate: str) -> Any:
+    return None if gate == "hidden" else value
+
+
+def question_sort_values(row: Mapping[str, Any]) -> dict[str, float | None]:
+    """What the question-health list sorts a row by, figure by figure: the value it
+    shows, None while the figure is hidden (those rows sort last, by title)."""
+    dist, drift, alpha = row["distribution"], row["drift"], row["alpha"]
+    shares = dist["shares"]
+    not_assessed = row["not_assessed"]
+    return {
+        "exposure": row["exposure"]["times_asked"],
+        "not_assessed": _gated(not_assessed["share"], not_assessed["gate"]),
+        "mean": _gated(dist["mean"], dist["gate"]),
+        "sd": _gated(dist["sd"], dist["gate"]),
+        "ceiling": shares[3] if shares else None,
+        "floor": shares[0] if shares else None,
+        "item_rest": _gated(row["item_rest"]["value"], row["item_rest"]["gate"]),
+        "auc": _gated(row["separation"]["auc"], row["separation"]["gate"]),
+        "alpha": _gated(alpha["ordinal"], alpha["gate"]) if alpha else None,
+        "drift": _gated(drift["slope_per_90_days"], drift["gate"]),
+    }
+
+
+def question_row_section(row: Mapping[str, Any]) -> str:
+    return QUESTION_ROW_SECTION.format(row["question_id"], row["question_version"])
 
 
 def _question_detail(figure: figures.QuestionFigures) -> dict[str, Any]:
@@ -437,12 +478,34 @@ def compute_sections(scope: Scope, *, bootstrap: bool = True) -> dict[str, dict[
         "by_position": _breakdown(ratings, facets, 0) if bootstrap else {},
         "by_template": _breakdown(ratings, facets, 1) if bootstrap else {},
     }
+    table = [_question_row(row) for row in question_rows.values()]
+    # The titles as of now, for the list's title order (a page reads the current names
+    # of the rows it shows; a renamed question moves in the order at the next refresh).
+    with reporting_reads():
+        titles = dict(
+            Question.objects.filter(pk__in={row["question_id"] for row in table}).values_list(
+                "pk", "title"
+            )
+        )
     sections: dict[str, dict[str, Any]] = {
         SECTION_SUMMARY: summary,
         SECTION_INTERVIEWERS: {"rows": [jsonable(row) for row in interviewer_rows.values()]},
-        SECTION_QUESTIONS: {"rows": [_question_row(row) for row in question_rows.values()]},
+        SECTION_QUESTION_INDEX: {
+            "rows": [
+                {
+                    "question_id": row["question_id"],
+                    "question_version": row["question_version"],
+                    "title": titles.get(row["question_id"], ""),
+                    "sort": question_sort_values(row),
+                }
+                for row in table
+            ]
+        },
     }
-    for interviewer in interviewer_rows:
+    for row in table:
+        sections[question_row_section(row)] = row
+    for interviewer, row in interviewer_rows.items():
+        sections[INTERVIEWER_ROW_SECTION.format(interviewer)] = jsonable(row)
         deviations = figures.interviewer_deviations(groups, interviewer)
         sections[INTERVIEWER_SECTION.format(interviewer)] = _interviewer_detail(deviations)
     versions: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -548,6 +611,20 @@ def read_sections(scope: Scope, names: Sequence[str]) -> Sections:
         # The worker's sweep stores this scope within a minute (tasks.refresh_analytics).
         return Sections(None, {}, None, live=False, preparing=True)
     # A filtered scope is never stored: computed now, without the bootstrap when large.
+    # Every section is kept (they are computed anyway), so `more_parts` reads none again.
     sections = compute_sections(scope, bootstrap=not large)
-    parts = {name: sections[name] for name in wanted if name in sections}
-    return Sections(sections[SECTION_SUMMARY], parts, timezone.now(), live=True, preparing=False)
+    return Sections(sections[SECTION_SUMMARY], sections, timezone.now(), live=True, preparing=False)
+
+
+def more_parts(scope: Scope, sections: Sections, names: Sequence[str]) -> dict[str, Any]:
+    """Further sections of the same snapshot (the rows a page shows): one query when
+    stored, none when the sections were computed for this request."""
+    if sections.live or sections.preparing:
+        return {name: sections.parts[name] for name in names if name in sections.parts}
+    if not names:
+        return {}
+    return dict(
+        AnalyticsSnapshot.objects.filter(scope=scope.key, section__in=list(names)).values_list(
+            "section", "payload"
+        )
+    )

@@ -22,12 +22,13 @@ from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.urls import reverse
 
+from interviews import charts
 from interviews.access import (
     AnalyticsAudience,
     analytics_positions_for,
     visible_scorecard_ids,
 )
-from interviews.analytics import data, svg
+from interviews.analytics import data
 from interviews.analytics.figures import DRIFT_PROMPT
 from interviews.models import Candidate, InterviewTemplate, Position
 from questions.models import Question
@@ -151,6 +152,14 @@ class AnalyticsFilter(forms.Form):
         position_field.choices = [("", "All positions"), *positions]
         template_field.choices = [("", "All templates"), *templates.values_list("pk", "name")]
 
+    def options(self, name: str) -> list[tuple[Any, str, bool]]:
+        """(value, label, selected) of a choice field, for the template's own loop: a
+        manager's template list runs to hundreds of options, and Django's select widget
+        renders each through a template of its own (about three times the time)."""
+        bound = self[name]
+        current = str(bound.value() or "")
+        return [(value, label, str(value) == current) for value, label in bound.field.choices]
+
 
 def scope_for(
     request_get: Mapping[str, Any], audience: AnalyticsAudience
@@ -210,6 +219,14 @@ class Page:
     def summary(self) -> dict[str, Any] | None:
         return self.sections.summary
 
+    @property
+    def position_options(self) -> list[tuple[Any, str, bool]]:
+        return self.form.options("position")
+
+    @property
+    def template_options(self) -> list[tuple[Any, str, bool]]:
+        return self.form.options("template")
+
 
 def _freshness(sections: data.Sections) -> str:
     if sections.preparing:
@@ -253,14 +270,35 @@ def interviewer_row(figure: Mapping[str, Any], names: Mapping[int, str]) -> dict
     }
 
 
+class InterviewerRows(list):
+    """The calibration rows an audience may see, and the sections they were read with."""
+
+    sections: data.Sections
+
+
+def interviewer_figures(scope: data.Scope, audience: AnalyticsAudience) -> InterviewerRows:
+    """Everyone's rows for an audience that sees every interviewer (the table); only
+    the viewer's own row (one small section) for an interviewer."""
+    if audience.all_interviewers:
+        sections = data.read_sections(scope, [data.SECTION_INTERVIEWERS])
+        rows = (sections.part(data.SECTION_INTERVIEWERS) or {"rows": []})["rows"]
+    else:
+        name = data.INTERVIEWER_ROW_SECTION.format(audience.user_id)
+        sections = data.read_sections(scope, [name])
+        own = sections.part(name)
+        rows = [own] if own else []
+    result = InterviewerRows(r for r in rows if audience.shows_interviewer(r["interviewer_id"]))
+    result.sections = sections
+    return result
+
+
 def interviewers_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
     scope, form = scope_for(get, audience)
-    sections = data.read_sections(scope, [data.SECTION_INTERVIEWERS])
-    part = sections.part(data.SECTION_INTERVIEWERS) or {"rows": []}
-    figures_rows = [r for r in part["rows"] if audience.shows_interviewer(r["interviewer_id"])]
+    figures_rows = interviewer_figures(scope, audience)
     names = user_names(r["interviewer_id"] for r in figures_rows)
     rows = [interviewer_row(r, names) for r in figures_rows]
     rows.sort(key=lambda r: r["name"].lower())
+    sections = figures_rows.sections
     return Page(sections, form, scope, rows, {"freshness": _freshness(sections)})
 
 
@@ -269,9 +307,9 @@ def interviewer_page(
 ) -> Page:
     scope, form = scope_for(get, audience)
     detail_name = data.INTERVIEWER_SECTION.format(interviewer.pk)
-    sections = data.read_sections(scope, [data.SECTION_INTERVIEWERS, detail_name])
-    part = sections.part(data.SECTION_INTERVIEWERS) or {"rows": []}
-    figure = next((r for r in part["rows"] if r["interviewer_id"] == interviewer.pk), None)
+    row_name = data.INTERVIEWER_ROW_SECTION.format(interviewer.pk)
+    sections = data.read_sections(scope, [row_name, detail_name])
+    figure = sections.part(row_name)
     names = user_names([interviewer.pk])
     detail = sections.part(detail_name) or {
         "answers": [],
@@ -343,19 +381,21 @@ def interviewer_page(
     )
 
 
-QUESTION_SORTS: Mapping[str, Callable[[dict[str, Any]], Any]] = {
-    "title": lambda r: r["title"].lower(),
-    "exposure": lambda r: r["times_asked"],
-    "not_assessed": lambda r: r["not_assessed"].sort,
-    "mean": lambda r: r["mean"].sort,
-    "sd": lambda r: r["sd"].sort,
-    "ceiling": lambda r: r["ceiling_share"].sort,
-    "floor": lambda r: r["floor_share"].sort,
-    "item_rest": lambda r: r["item_rest"].sort,
-    "auc": lambda r: r["auc"].sort,
-    "alpha": lambda r: r["alpha"].sort,
-    "drift": lambda r: r["drift_slope"].sort,
-}
+# The list's sorts: the title, or a figure's value as shown (data.question_sort_values,
+# stored in the snapshot's index, None while hidden).
+QUESTION_SORTS = (
+    "title",
+    "exposure",
+    "not_assessed",
+    "mean",
+    "sd",
+    "ceiling",
+    "floor",
+    "item_rest",
+    "auc",
+    "alpha",
+    "drift",
+)
 
 
 QUESTIONS_PER_PAGE = 50
@@ -364,7 +404,7 @@ QUESTIONS_PER_PAGE = 50
 def _bars(row: Mapping[str, Any]) -> Any:
     if row["distribution_gate"] == "hidden":
         return None
-    return svg.distribution_bars(
+    return charts.distribution_bars(
         chart_id=f"dist-{row['key']}",
         title=f"Scores of {row['title']} (version {row['version']})",
         counts=row["counts"],
@@ -445,29 +485,56 @@ def _decorate(row: dict[str, Any]) -> None:
     row["bars"] = _bars(row)
 
 
-def questions_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
+def sorted_question_index(index: Sequence[Mapping[str, Any]], sort: str) -> list[Mapping[str, Any]]:
+    """The index entries in the order of `sort` (a QUESTION_SORTS name, `-` for highest
+    first); ties, and the rows whose figure is hidden (last), by title, id and version
+    (the title the index was computed with: no query for the names of every row)."""
+
+    def title(entry: Mapping[str, Any]) -> tuple[str, int, int]:
+        return (entry["title"].lower(), entry["question_id"], entry["question_version"] or 0)
+
+    descending = sort.startswith("-")
+    by = sort.lstrip("-")
+    entries = sorted(index, key=title)
+    if by == "title":
+        return sorted(entries, key=title, reverse=descending)
+    present = [e for e in entries if e["sort"][by] is not None]
+    missing = [e for e in entries if e["sort"][by] is None]
+    present.sort(key=lambda e: e["sort"][by], reverse=descending)
+    return present + missing
+
+
+def questions_page(
+    get: Mapping[str, Any], audience: AnalyticsAudience, *, full: bool = False
+) -> Page:
+    """Question health, one page of 50 rows: the snapshot's index (each version's sort
+    values) is sorted, and only the rows shown are read. `full` (the CSV) reads them all."""
     scope, form = scope_for(get, audience)
-    sections = data.read_sections(scope, [data.SECTION_QUESTIONS])
-    part = sections.part(data.SECTION_QUESTIONS) or {"rows": []}
-    names = question_names(r["question_id"] for r in part["rows"])
-    rows = [question_row(r, names, chart=False) for r in part["rows"]]
+    sections = data.read_sections(scope, [data.SECTION_QUESTION_INDEX])
+    index = (sections.part(data.SECTION_QUESTION_INDEX) or {"rows": []})["rows"]
+
     sort = get.get("sort") or "title"
     if sort.lstrip("-") not in QUESTION_SORTS:
         sort = "title"
-    descending = sort.startswith("-")
-    key = QUESTION_SORTS[sort.lstrip("-")]
-    present = [r for r in rows if key(r) is not None]
-    missing = [r for r in rows if key(r) is None]
-    present.sort(key=key, reverse=descending)
-    missing.sort(key=lambda r: r["title"].lower())
-    ordered = present + missing
+    ordered = sorted_question_index(index, sort)
     try:
         number = max(1, int(get.get("page") or 1))
     except ValueError:
         number = 1
     pages_count = max(1, -(-len(ordered) // QUESTIONS_PER_PAGE))
     number = min(number, pages_count)
-    shown = ordered[(number - 1) * QUESTIONS_PER_PAGE : number * QUESTIONS_PER_PAGE]
+    wanted = (
+        ordered
+        if full
+        else ordered[(number - 1) * QUESTIONS_PER_PAGE : number * QUESTIONS_PER_PAGE]
+    )
+    stored = data.more_parts(scope, sections, [data.question_row_section(e) for e in wanted])
+    names = question_names(e["question_id"] for e in wanted)
+    shown = [
+        question_row(stored[key], names, chart=not full)
+        for key in (data.question_row_section(e) for e in wanted)
+        if key in stored
+    ]
     query = {k: v for k, v in get.items() if k in ("position", "template", "start", "end") and v}
     links = {}
     for name in QUESTION_SORTS:
@@ -477,8 +544,6 @@ def questions_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
         if sort == first and not first.startswith("-"):
             target = f"-{name}"
         links[name] = "?" + urlencode({**query, "sort": target})
-    for row in shown:
-        _decorate(row)
     paging = {
         "number": number,
         "count": pages_count,
@@ -500,7 +565,6 @@ def questions_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
             "sort": sort,
             "sort_links": links,
             "paging": paging,
-            "all_rows": ordered,
         },
     )
 
@@ -525,7 +589,7 @@ def question_page(
                 (i for i, (at, _) in enumerate(points) if at >= first), len(points) - 1
             )
         row["sparkline"] = (
-            svg.sparkline(
+            charts.sparkline(
                 chart_id=f"drift-{row['key']}",
                 title=f"Drift of {question.title} (version {row['version']})",
                 values=[value for _, value in points],

@@ -228,13 +228,14 @@ def _question_csv_row(row: dict) -> list:
 def questions(request: HtmxHttpRequest) -> HttpResponse:
     """Question health (E2), per question version, sortable by each figure."""
     audience = analytics_audience(request.user)
-    page = pages.questions_page(request.GET, audience)
     if _wants_csv(request):
+        page = pages.questions_page(request.GET, audience, full=True)
         return pages.csv_response(
             "question-health.csv",
             QUESTION_CSV_HEADER,
-            (_question_csv_row(row) for row in page.extra["all_rows"]),
+            (_question_csv_row(row) for row in page.rows),
         )
+    page = pages.questions_page(request.GET, audience)
     return render(request, "interviews/analytics/questions.html", {"page": page})
 
 
