@@ -241,6 +241,27 @@ class InterviewSession(models.Model):
     def is_running(self) -> bool:
         return self.state == SessionState.IN_PROGRESS
 
+    def start(self, *, by: Any) -> InterviewSession:
+        """Scheduled → in progress, audited; idempotent for a session already running.
+
+        The row is locked so two panelists pressing "Start" at once audit one start.
+        Any other state is left as it is: the runner says why it cannot start.
+        """
+        with transaction.atomic():
+            locked = InterviewSession.objects.select_for_update().get(pk=self.pk)
+            if locked.state == SessionState.SCHEDULED:
+                locked.state = SessionState.IN_PROGRESS
+                locked.started_at = timezone.now()
+                locked.save(update_fields=["state", "started_at"])
+                AuditEvent.objects.create(
+                    actor=by,
+                    session=locked,
+                    action=AuditAction.SESSION_STARTED,
+                    old_value=SessionState.SCHEDULED,
+                    new_value=SessionState.IN_PROGRESS,
+                )
+        return locked
+
     def finish(self, *, by: Any) -> InterviewSession:
         """In progress → completed: stop every open question clock and audit it.
 

@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from interviews.models import Candidate
-from interviews.services import amend_scorecard
+from interviews.services.scorecards import amend_scorecard
 from interviews.views.exports import CSV_COLUMNS
 from tests.conftest import make_user
 from tests.factories import make_position, make_session

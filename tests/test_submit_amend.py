@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
 
 from interviews.models import Amendment, AuditAction, AuditEvent, QuestionRecord, ScorecardLocked
-from interviews.services import amend_scorecard, save_scorecard_draft, submit_scorecard
+from interviews.services.scorecards import amend_scorecard, save_scorecard_draft, submit_scorecard
 from intervy.roles import HIRING_MANAGERS, INTERVIEWERS
 from tests.factories import complete_and_score, make_position, make_session
 from tests.scorecard_data import card_of, finish, note, records_of, score

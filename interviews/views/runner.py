@@ -37,7 +37,6 @@ from interviews.models import (
     SessionState,
     SessionStateError,
 )
-from interviews.services import start_session
 from intervy.http import HtmxHttpRequest, private_no_store
 from intervy.roles import is_interviewer
 from questions.markdown import render_inline_markdown
@@ -505,7 +504,7 @@ def visit(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
 def start(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     session, scorecard = _panel(request, session_id)
     if session.state in (SessionState.SCHEDULED, SessionState.IN_PROGRESS):
-        start_session(session=session, by=request.user)
+        session.start(by=request.user)
     elif session.state == SessionState.CANCELLED:
         return _render_runner(
             request,

@@ -33,7 +33,7 @@ from interviews.models import (
     ScorecardLocked,
     SessionState,
 )
-from interviews.services import amend_scorecard, save_scorecard_draft, submit_scorecard
+from interviews.services.scorecards import amend_scorecard, save_scorecard_draft, submit_scorecard
 from intervy.http import HtmxHttpRequest, private_no_store
 from intervy.roles import interviewer_required, role_required
 from questions.markdown import render_inline_markdown

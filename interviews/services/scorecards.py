@@ -1,148 +1,44 @@
-"""Workflows that span several models: scheduling and starting a session; submitting
-and amending a scorecard.
+"""A scorecard's life after the interview: the draft, the submission, the amendments.
 
-Each is one transaction; a half-started session cannot exist.
+Each is one transaction over the scorecard, its records and the audit trail.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from api import webhooks
 from api.models import WebhookEvent
+from interviews.db.amending import amending
 from interviews.models import (
     AmendableField,
     Amendment,
     AuditAction,
     AuditEvent,
-    Candidate,
     InterviewSession,
-    InterviewTemplate,
-    Position,
     QuestionRecord,
     Recommendation,
     Scorecard,
     ScorecardLocked,
-    SessionQuestion,
     SessionState,
 )
 
-
-@transaction.atomic
-def schedule_session(
-    *,
-    candidate: Candidate,
-    position: Position,
-    template: InterviewTemplate,
-    interviewers: Iterable[Any],
-    scheduled_at: datetime,
-    created_by: Any,
-) -> InterviewSession:
-    """Create a session and its panel (one empty scorecard per interviewer).
-
-    The questions are frozen now, from the template as it stands, so what the panel
-    prepares for is what they will run, and the session records the template version.
-    """
-    session = InterviewSession(
-        candidate=candidate,
-        position=position,
-        template=template,
-        template_name=template.name,
-        template_version=template.version,
-        scheduled_at=scheduled_at,
-        created_by=created_by,
-    )
-    session.full_clean()
-    session.save()
-    snapshot_template_questions(session, template)
-    for interviewer in {user.pk: user for user in interviewers}.values():
-        add_panelist(session, interviewer)
-    webhooks.emit(
-        WebhookEvent.SESSION_SCHEDULED, subject=str(session.pk), data=webhooks.session_data(session)
-    )
-    return session
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
-def snapshot_template_questions(session: InterviewSession, template: InterviewTemplate) -> None:
-    """Copy the template's questions (prompt, answer, follow-up, anchors) into the session."""
-    items = template.items.select_related("question__category").prefetch_related(
-        "question__anchors"
-    )
-    SessionQuestion.objects.bulk_create(
-        [
-            SessionQuestion(
-                session=session,
-                order=index,
-                source_question=item.question,
-                question_version=item.question.version,
-                title=item.question.title,
-                category_name=item.question.category.name,
-                category_slug=item.question.category.slug,
-                difficulty=item.question.difficulty,
-                prompt=item.question.prompt,
-                prompt_html=item.question.prompt_html,
-                answer=item.question.answer,
-                answer_html=item.question.answer_html,
-                follow_up=item.question.follow_up,
-                follow_up_html=item.question.follow_up_html,
-                anchors={
-                    str(level): text for level, text in item.question.anchors_by_level().items()
-                },
-                minutes=item.minutes,
-            )
-            for index, item in enumerate(items.order_by("order"), start=1)
-        ]
-    )
-
-
-def add_panelist(session: InterviewSession, interviewer: Any) -> Scorecard:
-    """Put an interviewer on the panel: a scorecard with an empty record per question."""
-    scorecard, _ = Scorecard.objects.get_or_create(session=session, interviewer=interviewer)
-    QuestionRecord.objects.bulk_create(
-        [
-            QuestionRecord(scorecard=scorecard, session_question=question)
-            for question in session.questions.all()
-        ],
-        ignore_conflicts=True,
-    )
-    return scorecard
-
-
-@transaction.atomic
-def start_session(*, session: InterviewSession, by: Any) -> InterviewSession:
-    """Scheduled → in progress; idempotent for a session already running."""
-    locked = InterviewSession.objects.select_for_update().get(pk=session.pk)
-    if locked.state == SessionState.SCHEDULED:
-        locked.state = SessionState.IN_PROGRESS
-        locked.started_at = timezone.now()
-        locked.save(update_fields=["state", "started_at"])
-        AuditEvent.objects.create(
-            actor=by,
-            session=locked,
-            action=AuditAction.SESSION_STARTED,
-            old_value=SessionState.SCHEDULED,
-            new_value=SessionState.IN_PROGRESS,
-        )
-    return locked
-
-
-# --- Scorecards: draft, submit, amend -------------------------------------------------
-
-
-def _require_own(scorecard: Scorecard, by: Any) -> None:
+def _require_own(scorecard: Scorecard, by: User) -> None:
     if scorecard.interviewer_id != by.pk:
         raise PermissionDenied("Only the interviewer who wrote a scorecard may change it.")
 
 
 @transaction.atomic
 def save_scorecard_draft(
-    *, scorecard: Scorecard, recommendation: str, summary: str, by: Any
+    *, scorecard: Scorecard, recommendation: str, summary: str, by: User
 ) -> Scorecard:
     """Keep the recommendation and summary of a scorecard still being written.
 
@@ -162,7 +58,7 @@ def save_scorecard_draft(
 
 
 @transaction.atomic
-def submit_scorecard(*, scorecard: Scorecard, by: Any) -> Scorecard:
+def submit_scorecard(*, scorecard: Scorecard, by: User) -> Scorecard:
     """Lock a finished scorecard: from now on it changes only through amendments.
 
     Only after the interview (PRODUCT D2): the session must be completed and every
@@ -249,7 +145,7 @@ def score_text(score: int | None, not_assessed: bool) -> str:
 def amend_scorecard(
     *,
     scorecard: Scorecard,
-    by: Any,
+    by: User,
     field: str,
     new_value: str,
     reason: str,
@@ -298,19 +194,13 @@ def amend_scorecard(
     if old_value == new_value:
         raise ValidationError({"new_value": "That is the value it already has."})
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('intervy.amending', 'on', true)")
-    try:
+    with amending():
         if on_record:
             QuestionRecord.objects.filter(pk=record.pk).update(  # type: ignore[union-attr]
                 **changes, updated_at=timezone.now()
             )
         else:
             Scorecard.objects.filter(pk=locked.pk).update(**changes, updated_at=timezone.now())
-    finally:
-        # Off again at once: an outer transaction (a test, a batch) must not stay unlocked.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('intervy.amending', 'off', true)")
 
     amendment = Amendment(
         scorecard=locked,

@@ -1,0 +1,1 @@
+"""Hand-written SQL: what the ORM cannot say, in one place."""
