@@ -270,17 +270,45 @@ def visible_scorecards(user: Any, session: InterviewSession) -> QuerySet[Scoreca
     - Anyone else sees nothing.
     """
     scorecards = Scorecard.objects.filter(session=session)
-    own = scorecards.filter(interviewer_id=user.pk)
-    own_card = own.only("submitted_at").first()
-    reviewer = manages_position(user, session.position)
-    if own_card is not None and own_card.submitted_at is not None:
-        return scorecards.submitted()
-    if own_card is not None:
-        # On the panel and not yet submitted: blind, whatever other role the user has.
-        return own
-    if reviewer:
+    own_card = _own_card(user, session)
+    if _blind(own_card):
+        return scorecards.filter(interviewer_id=user.pk)
+    if own_card is not None or manages_position(user, session.position):
         return scorecards.submitted()
     return scorecards.none()
+
+
+def _own_card(user: Any, session: InterviewSession) -> Scorecard | None:
+    return (
+        Scorecard.objects.filter(session=session, interviewer_id=user.pk)
+        .only("pk", "submitted_at")
+        .first()
+    )
+
+
+def _blind(own_card: Scorecard | None) -> bool:
+    # On the panel and not yet submitted: blind, whatever other role the user has.
+    return own_card is not None and own_card.submitted_at is None
+
+
+def blind_for(user: Any, session: InterviewSession) -> bool:
+    """True while the user sits on the session's panel and has not submitted: they see no
+    one else's scorecard of it, nor how many have submitted (PRODUCT D2)."""
+    return _blind(_own_card(user, session))
+
+
+def exported_session_scorecards(
+    user: Any, session_id: int
+) -> tuple[InterviewSession, QuerySet[Scorecard]]:
+    """The session and its submitted scorecards this user may export; 404 if none may be.
+
+    A panelist who has not submitted exports nothing — not even an empty file that would
+    say how many others have submitted.
+    """
+    session = session_for_reviewer(user, session_id)
+    if blind_for(user, session):
+        raise Http404("Submit your own scorecard first.")
+    return session, visible_scorecards(user, session).submitted()
 
 
 def visible_scorecards_for_positions(
