@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -27,7 +28,7 @@ from interviews.models import (
     TeamRole,
 )
 from interviews.sql import instance_from_row, select_list
-from intervy.roles import is_admin, is_hiring_manager, works_on_templates
+from intervy.roles import is_admin, is_hiring_manager, is_interviewer, works_on_templates
 
 # --- Hiring teams (PRODUCT F1) ----------------------------------------------------------
 
@@ -134,6 +135,45 @@ def question_for_panelist(
     if question is None:
         raise Http404(f"This interview has no question {order}.")
     return session, scorecard, question
+
+
+def own_scorecard_for(user: Any, session_id: int) -> tuple[InterviewSession, Scorecard]:
+    """The door of the panelist's own scorecard page: interviewers only (403 for other
+    roles: the page is theirs to have), and of them only the session's panel (404).
+
+    The interviewer role is asked here, not in each view: a panelist who is no longer an
+    interviewer writes on no scorecard.
+    """
+    if not is_interviewer(user):
+        raise PermissionDenied("Only interviewers keep scorecards.")
+    return session_for_panelist(user, session_id)
+
+
+def scorecard_for_reader(user: Any, scorecard_id: int) -> tuple[InterviewSession, Scorecard]:
+    """A scorecard blind review lets the user read, with its session (and the session's
+    candidate and position) and its interviewer; 404 for any other."""
+    found = (
+        Scorecard.objects.select_related("session__position", "session__candidate")
+        .filter(pk=scorecard_id)
+        .first()
+    )
+    if found is None:
+        raise Http404("No such scorecard.")
+    session = found.session
+    shown = (
+        visible_scorecards(user, session)
+        .filter(pk=scorecard_id)
+        .select_related("interviewer")
+        .first()
+    )
+    if shown is None:
+        raise Http404("No such scorecard.")
+    return session, shown
+
+
+def sees_audit_trail(user: Any, session: InterviewSession) -> bool:
+    """The audit trail is for admins and the position's hiring manager, not the panel."""
+    return manages_position(user, session.position)
 
 
 def _panel_row(

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 def position(manager):
     """Two candidates, three panelists, every kind of cell a CSV can get wrong."""
     panel = [make_user(f"rows{n}", group="Interviewers") for n in range(3)]
-    position = make_position(manager, title="=Platform, \"core\"")
+    position = make_position(manager, title='=Platform, "core"')
     for name in ("@Ada, the first", "Bob\nSecond line"):
         session = make_session(panel=panel, position=position, candidate_name=name, count=4)
         for index, panelist in enumerate(panel):
@@ -60,9 +60,7 @@ def position(manager):
         new_value="not assessed",
         reason="Misread",
     )
-    amend_scorecard(
-        scorecard=card, by=panel[2], field="summary", new_value="@later", reason="Typo"
-    )
+    amend_scorecard(scorecard=card, by=panel[2], field="summary", new_value="@later", reason="Typo")
     ada = Candidate.objects.get(full_name="@Ada, the first")
     record_decision(position=position, candidate=ada, kind="offer", rationale="Yes.", by=manager)
     record_decision(position=position, candidate=ada, kind="hired", rationale="Ok.", by=manager)
@@ -103,9 +101,10 @@ def test_both_write_the_position_export_the_same_through_the_url(
 def test_an_export_of_no_scorecards_is_the_header_alone(manager):
     position = make_position(manager)
     scorecards = visible_scorecards_for_position(manager, position).submitted()
-    assert b"".join(csv_chunks(scorecards, decisions=True)) == (
-        ",".join(CSV_COLUMNS) + "\r\n"
-    ).encode()
+    assert (
+        b"".join(csv_chunks(scorecards, decisions=True))
+        == (",".join(CSV_COLUMNS) + "\r\n").encode()
+    )
     assert list(orm_csv_rows([], decisions=True, alias="default")) == []
 
 

@@ -108,7 +108,7 @@ def test_saving_a_submitted_scorecard_is_a_409(client_for, session, card, interv
         save_url(session), {"recommendation": "no", "summary": "Rewritten.", "action": "draft"}
     )
     assert response.status_code == 409
-    assert "submitted and locked" in response.content.decode()
+    assert "change it with an amendment below" in response.content.decode()
     card.refresh_from_db()
     assert card.summary == "Original summary."
 

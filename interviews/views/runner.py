@@ -50,9 +50,7 @@ GENERIC_ANCHORS = {
 }
 NOT_ASSESSED_HINT = "Not covered — kept apart from a low score"
 PACE_TOLERANCE_SECONDS = 60
-SUBMITTED_REFUSAL = (
-    "Your scorecard is submitted; change it with an amendment on the scorecard page."
-)
+SUBMITTED_REFUSAL = ScorecardLocked.MESSAGE.removesuffix(".") + " on the scorecard page."
 NOTES_CONFLICT = (
     "Your notes were not saved: different notes for this question were saved in another "
     "tab or on another device meanwhile. Nothing was overwritten — choose which text to keep."
