@@ -60,10 +60,15 @@ def _seat(user: Any, *, role: str | None = None) -> Exists:
     return Exists(seats.filter(role=role) if role else seats)
 
 
-def _managed_q(user: Any) -> Q:
-    if is_hiring_manager(user):
-        return Q(hiring_manager_id=user.pk)
-    return Q(pk__in=[])
+def _managed_q(user: Any, path: str = "") -> Q:
+    """`manages_position` as a filter on the positions reached by `path` ("" for Position
+    itself, "session__position__" from a scorecard): every position for admins, their own
+    for a hiring manager, none for anyone else. One rule, two forms; they change together."""
+    if is_admin(user):
+        return Q()
+    if user.is_authenticated and is_hiring_manager(user):
+        return Q(**{f"{path}hiring_manager_id": user.pk})
+    return Q(**{f"{path}pk__in": []})
 
 
 def positions_visible_to(user: Any) -> QuerySet[Position]:
@@ -228,10 +233,7 @@ def _panel_row(
 
 def positions_for_manager(user: Any) -> QuerySet[Position]:
     """The positions this user manages (`manages_position`): their own, or all for admins."""
-    positions = Position.objects.all()
-    if is_admin(user):
-        return positions
-    return positions.filter(_managed_q(user))
+    return Position.objects.filter(_managed_q(user))
 
 
 def position_for_manager(user: Any, position_id: int) -> Position:
@@ -264,6 +266,15 @@ def loop_for(user: Any, position_id: int, candidate_id: int) -> tuple[Position, 
     candidate = Candidate.objects.filter(**loop).first()
     if candidate is None:
         raise Http404("No such candidate for this position.")
+    return position, candidate
+
+
+def loop_for_decision(user: Any, position_id: int, candidate_id: int) -> tuple[Position, Candidate]:
+    """`loop_for`, for recording a decision on it: its readers who do not manage the
+    position are refused (403: they see the loop, so its existence is no secret)."""
+    position, candidate = loop_for(user, position_id, candidate_id)
+    if not manages_position(user, position):
+        raise PermissionDenied("Only the position's hiring manager or an admin decides.")
     return position, candidate
 
 
@@ -387,13 +398,8 @@ def _visible_to(user: Any, scorecards: QuerySet[Scorecard]) -> QuerySet[Scorecar
     visible = Q(interviewer_id=user.pk) | Q(
         submitted_at__isnull=False, mine__submitted_at__isnull=False
     )
-    if is_admin(user):
-        reviewed = Q()
-    elif is_hiring_manager(user):
-        reviewed = Q(session__position__hiring_manager_id=user.pk)
-    else:
-        reviewed = None
-    if reviewed is not None:
+    if is_admin(user) or is_hiring_manager(user):
+        reviewed = _managed_q(user, "session__position__")
         visible |= reviewed & Q(submitted_at__isnull=False, mine__isnull=True)
     return scorecards.filter(visible)
 

@@ -15,6 +15,8 @@ from api import webhooks
 from api.models import WebhookEvent
 from interviews.db.amending import amending
 from interviews.models import (
+    NOT_ASSESSED,
+    SCORE_TEXTS,
     AmendableField,
     Amendment,
     AuditAction,
@@ -25,6 +27,8 @@ from interviews.models import (
     Scorecard,
     ScorecardLocked,
     SessionState,
+    in_words,
+    score_text,
 )
 
 if TYPE_CHECKING:
@@ -47,7 +51,7 @@ def save_scorecard_draft(
     """
     _require_own(scorecard, by)
     if recommendation and recommendation not in Recommendation.values:
-        raise ValidationError({"recommendation": "Choose Strong no, No, Yes or Strong yes."})
+        raise ValidationError({"recommendation": f"Choose {in_words(Recommendation.labels)}."})
     updated = Scorecard.objects.filter(pk=scorecard.pk, submitted_at__isnull=True).update(
         recommendation=recommendation, summary=summary, updated_at=timezone.now()
     )
@@ -134,13 +138,6 @@ def submit_scorecard(*, scorecard: Scorecard, by: User) -> Scorecard:
     return locked
 
 
-def score_text(score: int | None, not_assessed: bool) -> str:
-    """A score as the audit trail and amendments write it: "3", "not assessed" or ""."""
-    if score is not None:
-        return str(score)
-    return "not assessed" if not_assessed else ""
-
-
 @transaction.atomic
 def amend_scorecard(
     *,
@@ -175,17 +172,17 @@ def amend_scorecard(
 
     if field == AmendableField.SCORE:
         assert record is not None
-        if new_value not in ("1", "2", "3", "4", "not assessed"):
-            raise ValidationError({"new_value": "A score is 1, 2, 3, 4 or not assessed."})
+        if new_value not in SCORE_TEXTS:
+            raise ValidationError({"new_value": f"A score is {in_words(list(SCORE_TEXTS))}."})
         old_value = score_text(record.score, record.not_assessed)
-        new_score = None if new_value == "not assessed" else int(new_value)
+        new_score = None if new_value == NOT_ASSESSED else int(new_value)
         changes = {"score": new_score, "not_assessed": new_score is None, "skipped": False}
     elif field == AmendableField.NOTES:
         assert record is not None
         old_value, changes = record.notes, {"notes": new_value}
     elif field == AmendableField.RECOMMENDATION:
         if new_value not in Recommendation.values:
-            raise ValidationError({"new_value": "Choose Strong no, No, Yes or Strong yes."})
+            raise ValidationError({"new_value": f"Choose {in_words(Recommendation.labels)}."})
         old_value, changes = locked.recommendation, {"recommendation": new_value}
     else:
         if not new_value.strip():
