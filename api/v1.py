@@ -61,8 +61,9 @@ from interviews.models import (
 from interviews.pages.analytics import QUESTION_SORTS, interviewer_figures
 from interviews.pages.session_schedule import schedule_page
 from interviews.rescheduling import cancel_session, invite_panel, reschedule_session
-from interviews.services import save_scorecard_draft, schedule_session, submit_scorecard
 from interviews.services.decisions import record_decision
+from interviews.services.scheduling import schedule_session
+from interviews.services.scorecards import save_scorecard_draft, submit_scorecard
 from interviews.views.runner import NOTES_CONFLICT
 from interviews.views.runner import _refusal as recording_refusal
 from intervy.roles import is_admin, is_curator, reads_the_bank, works_on_templates

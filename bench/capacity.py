@@ -340,7 +340,7 @@ from datetime import timedelta
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from interviews.models import InterviewTemplate, Position, Candidate
-from interviews.services import schedule_session
+from interviews.services.scheduling import schedule_session
 from intervy.roles import INTERVIEWERS
 
 users, per_user, password = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]

@@ -24,7 +24,7 @@ from interviews.models import (
     SessionQuestion,
     SessionState,
 )
-from interviews.views.exports import SESSION_QUESTION_BULK
+from interviews.pages.exports import SESSION_QUESTION_BULK
 from questions.models import Category, Question
 
 # Tables a list page must never read whole.

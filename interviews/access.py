@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -26,7 +27,7 @@ from interviews.models import (
     SessionQuestion,
     TeamRole,
 )
-from intervy.roles import is_admin, is_hiring_manager, works_on_templates
+from intervy.roles import is_admin, is_hiring_manager, is_interviewer, works_on_templates
 
 # --- Hiring teams (PRODUCT F1) ----------------------------------------------------------
 
@@ -58,10 +59,15 @@ def _seat(user: Any, *, role: str | None = None) -> Exists:
     return Exists(seats.filter(role=role) if role else seats)
 
 
-def _managed_q(user: Any) -> Q:
-    if is_hiring_manager(user):
-        return Q(hiring_manager_id=user.pk)
-    return Q(pk__in=[])
+def _managed_q(user: Any, path: str = "") -> Q:
+    """`manages_position` as a filter on the positions reached by `path` ("" for Position
+    itself, "session__position__" from a scorecard): every position for admins, their own
+    for a hiring manager, none for anyone else. One rule, two forms; they change together."""
+    if is_admin(user):
+        return Q()
+    if user.is_authenticated and is_hiring_manager(user):
+        return Q(**{f"{path}hiring_manager_id": user.pk})
+    return Q(**{f"{path}pk__in": []})
 
 
 def positions_visible_to(user: Any) -> QuerySet[Position]:
@@ -144,12 +150,48 @@ def question_for_panelist(
     return session, scorecard, question
 
 
+def own_scorecard_for(user: Any, session_id: int) -> tuple[InterviewSession, Scorecard]:
+    """The door of the panelist's own scorecard page: interviewers only (403 for other
+    roles: the page is theirs to have), and of them only the session's panel (404).
+
+    The interviewer role is asked here, not in each view: a panelist who is no longer an
+    interviewer writes on no scorecard.
+    """
+    if not is_interviewer(user):
+        raise PermissionDenied("Only interviewers keep scorecards.")
+    return session_for_panelist(user, session_id)
+
+
+def scorecard_for_reader(user: Any, scorecard_id: int) -> tuple[InterviewSession, Scorecard]:
+    """A scorecard blind review lets the user read, with its session (and the session's
+    candidate and position) and its interviewer; 404 for any other."""
+    found = (
+        Scorecard.objects.select_related("session__position", "session__candidate")
+        .filter(pk=scorecard_id)
+        .first()
+    )
+    if found is None:
+        raise Http404("No such scorecard.")
+    session = found.session
+    shown = (
+        visible_scorecards(user, session)
+        .filter(pk=scorecard_id)
+        .select_related("interviewer")
+        .first()
+    )
+    if shown is None:
+        raise Http404("No such scorecard.")
+    return session, shown
+
+
+def sees_audit_trail(user: Any, session: InterviewSession) -> bool:
+    """The audit trail is for admins and the position's hiring manager, not the panel."""
+    return manages_position(user, session.position)
+
+
 def positions_for_manager(user: Any) -> QuerySet[Position]:
     """The positions this user manages (`manages_position`): their own, or all for admins."""
-    positions = Position.objects.all()
-    if is_admin(user):
-        return positions
-    return positions.filter(_managed_q(user))
+    return Position.objects.filter(_managed_q(user))
 
 
 def position_for_manager(user: Any, position_id: int) -> Position:
@@ -182,6 +224,15 @@ def loop_for(user: Any, position_id: int, candidate_id: int) -> tuple[Position, 
     candidate = Candidate.objects.filter(**loop).first()
     if candidate is None:
         raise Http404("No such candidate for this position.")
+    return position, candidate
+
+
+def loop_for_decision(user: Any, position_id: int, candidate_id: int) -> tuple[Position, Candidate]:
+    """`loop_for`, for recording a decision on it: its readers who do not manage the
+    position are refused (403: they see the loop, so its existence is no secret)."""
+    position, candidate = loop_for(user, position_id, candidate_id)
+    if not manages_position(user, position):
+        raise PermissionDenied("Only the position's hiring manager or an admin decides.")
     return position, candidate
 
 
@@ -228,17 +279,45 @@ def visible_scorecards(user: Any, session: InterviewSession) -> QuerySet[Scoreca
     - Anyone else sees nothing.
     """
     scorecards = Scorecard.objects.filter(session=session)
-    own = scorecards.filter(interviewer_id=user.pk)
-    own_card = own.only("submitted_at").first()
-    reviewer = manages_position(user, session.position)
-    if own_card is not None and own_card.submitted_at is not None:
-        return scorecards.submitted()
-    if own_card is not None:
-        # On the panel and not yet submitted: blind, whatever other role the user has.
-        return own
-    if reviewer:
+    own_card = _own_card(user, session)
+    if _blind(own_card):
+        return scorecards.filter(interviewer_id=user.pk)
+    if own_card is not None or manages_position(user, session.position):
         return scorecards.submitted()
     return scorecards.none()
+
+
+def _own_card(user: Any, session: InterviewSession) -> Scorecard | None:
+    return (
+        Scorecard.objects.filter(session=session, interviewer_id=user.pk)
+        .only("pk", "submitted_at")
+        .first()
+    )
+
+
+def _blind(own_card: Scorecard | None) -> bool:
+    # On the panel and not yet submitted: blind, whatever other role the user has.
+    return own_card is not None and own_card.submitted_at is None
+
+
+def blind_for(user: Any, session: InterviewSession) -> bool:
+    """True while the user sits on the session's panel and has not submitted: they see no
+    one else's scorecard of it, nor how many have submitted (PRODUCT D2)."""
+    return _blind(_own_card(user, session))
+
+
+def exported_session_scorecards(
+    user: Any, session_id: int
+) -> tuple[InterviewSession, QuerySet[Scorecard]]:
+    """The session and its submitted scorecards this user may export; 404 if none may be.
+
+    A panelist who has not submitted exports nothing — not even an empty file that would
+    say how many others have submitted.
+    """
+    session = session_for_reviewer(user, session_id)
+    if blind_for(user, session):
+        raise Http404("Submit your own scorecard first.")
+    return session, visible_scorecards(user, session).submitted()
 
 
 def visible_scorecards_for_positions(
@@ -277,13 +356,8 @@ def _visible_to(user: Any, scorecards: QuerySet[Scorecard]) -> QuerySet[Scorecar
     visible = Q(interviewer_id=user.pk) | Q(
         submitted_at__isnull=False, mine__submitted_at__isnull=False
     )
-    if is_admin(user):
-        reviewed = Q()
-    elif is_hiring_manager(user):
-        reviewed = Q(session__position__hiring_manager_id=user.pk)
-    else:
-        reviewed = None
-    if reviewed is not None:
+    if is_admin(user) or is_hiring_manager(user):
+        reviewed = _managed_q(user, "session__position__")
         visible |= reviewed & Q(submitted_at__isnull=False, mine__isnull=True)
     return scorecards.filter(visible)
 

@@ -8,7 +8,13 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from interviews.models import AmendableField, QuestionRecord, Recommendation
+from interviews.models import (
+    SCORE_TEXTS,
+    AmendableField,
+    QuestionRecord,
+    Recommendation,
+    in_words,
+)
 
 SAVE_DRAFT = "draft"
 SUBMIT = "submit"
@@ -25,7 +31,7 @@ class ScorecardForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
         error_messages={
-            "invalid_choice": "Choose Strong no, No, Yes or Strong yes — there is no neutral."
+            "invalid_choice": f"Choose {in_words(Recommendation.labels)} — there is no neutral."
         },
     )
     summary = forms.CharField(
@@ -76,8 +82,8 @@ class AmendmentForm(forms.Form):
         required=False,
         max_length=settings.NOTES_MAX_LENGTH,
         strip=False,
-        help_text='A score is 1, 2, 3, 4 or "not assessed"; a recommendation is strong_no, '
-        "no, yes or strong_yes.",
+        help_text=f"A score is {in_words([*SCORE_TEXTS[:-1], f'“{SCORE_TEXTS[-1]}”'])}; "
+        f"a recommendation is {in_words(Recommendation.values)}.",
     )
     reason = forms.CharField(
         label="Reason for the change",
@@ -102,12 +108,14 @@ class AmendmentForm(forms.Form):
         value = cleaned.get("new_value", "")
         if field == AmendableField.SCORE:
             value = value.strip().lower().replace("_", " ")
-            if value not in ("1", "2", "3", "4", "not assessed"):
-                self.add_error("new_value", 'A score is 1, 2, 3, 4 or "not assessed".')
+            if value not in SCORE_TEXTS:
+                self.add_error("new_value", f"A score is {in_words(list(SCORE_TEXTS))}.")
         elif field == AmendableField.RECOMMENDATION:
             value = value.strip().lower().replace(" ", "_")
             if value not in Recommendation.values:
-                self.add_error("new_value", "A recommendation is strong_no, no, yes or strong_yes.")
+                self.add_error(
+                    "new_value", f"A recommendation is {in_words(Recommendation.values)}."
+                )
         elif field == AmendableField.SUMMARY and not value.strip():
             self.add_error("new_value", "A submitted scorecard keeps a summary.")
         cleaned["new_value"] = value

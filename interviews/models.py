@@ -253,6 +253,27 @@ class InterviewSession(models.Model):
     def is_running(self) -> bool:
         return self.state == SessionState.IN_PROGRESS
 
+    def start(self, *, by: AuthUser) -> InterviewSession:
+        """Scheduled → in progress, audited; idempotent for a session already running.
+
+        The row is locked so two panelists pressing "Start" at once audit one start.
+        Any other state is left as it is: the runner says why it cannot start.
+        """
+        with transaction.atomic():
+            locked = InterviewSession.objects.select_for_update().get(pk=self.pk)
+            if locked.state == SessionState.SCHEDULED:
+                locked.state = SessionState.IN_PROGRESS
+                locked.started_at = timezone.now()
+                locked.save(update_fields=["state", "started_at"])
+                AuditEvent.objects.create(
+                    actor=by,
+                    session=locked,
+                    action=AuditAction.SESSION_STARTED,
+                    old_value=SessionState.SCHEDULED,
+                    new_value=SessionState.IN_PROGRESS,
+                )
+        return locked
+
     def finish(self, *, by: AuthUser) -> InterviewSession:
         """In progress → completed: stop every open question clock and audit it.
 
@@ -414,6 +435,37 @@ class SessionQuestion(models.Model):
 
     def anchor(self, level: int) -> str:
         return self.anchors.get(str(level), "")
+
+
+class Score(models.IntegerChoices):
+    """The four levels of a question's score, worded as a question without anchors of its
+    own shows them. A question not covered is "not assessed" (NOT_ASSESSED), never a low
+    score."""
+
+    DOES_NOT_MEET = 1, "Does not meet the bar"
+    PARTLY_MEETS = 2, "Partly meets the bar"
+    MEETS = 3, "Meets the bar"
+    EXCEEDS = 4, "Exceeds the bar"
+
+
+# How a score that is not one is written: in the audit trail, amendments and their forms.
+NOT_ASSESSED = "not assessed"
+
+
+def score_text(score: int | None, not_assessed: bool) -> str:
+    """A score as the audit trail and amendments write it: "3", "not assessed" or ""."""
+    if score is not None:
+        return str(score)
+    return NOT_ASSESSED if not_assessed else ""
+
+
+# The values an amendment of a score may take: "1"–"4" or "not assessed".
+SCORE_TEXTS = (*(str(level) for level in Score.values), NOT_ASSESSED)
+
+
+def in_words(labels: list[str]) -> str:
+    """ "A, B or C": the choices of a field as a sentence says them."""
+    return ", ".join(labels[:-1]) + f" or {labels[-1]}" if len(labels) > 1 else "".join(labels)
 
 
 class Recommendation(models.TextChoices):

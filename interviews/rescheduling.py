@@ -27,7 +27,7 @@ from interviews.models import (
     SessionState,
     SessionStateError,
 )
-from interviews.services import add_panelist
+from interviews.services.scheduling import add_panelist
 
 
 def invite_panel(*, session: InterviewSession) -> list[str]:
@@ -100,7 +100,7 @@ def reschedule_session(
             reason=reason,
         )
     for user in added:
-        add_panelist(locked, user)
+        add_panelist(session=locked, interviewer=user)
         AuditEvent.objects.create(
             actor=by,
             session=locked,

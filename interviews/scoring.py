@@ -12,11 +12,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from interviews.models import Recommendation
+
 # A question whose panel scores are this far apart (or more) is flagged.
 DISAGREEMENT_SPREAD = 2
-POSITIVE_RECOMMENDATIONS = frozenset({"yes", "strong_yes"})
-NEGATIVE_RECOMMENDATIONS = frozenset({"no", "strong_no"})
-RECOMMENDATION_LEVELS = ("strong_no", "no", "yes", "strong_yes")
+POSITIVE_RECOMMENDATIONS = frozenset({Recommendation.YES.value, Recommendation.STRONG_YES.value})
+NEGATIVE_RECOMMENDATIONS = frozenset({Recommendation.NO.value, Recommendation.STRONG_NO.value})
+RECOMMENDATION_LEVELS = tuple(Recommendation.values)
 
 
 @dataclass(frozen=True)

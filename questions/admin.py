@@ -110,8 +110,17 @@ class QuestionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["preview", "version", "version_history", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "difficulty", "status", "tags"]}),
-        ("Markdown", {"fields": ["prompt", "answer", "follow_up"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    *(f for f in Question.CONTENT_FIELDS[1:] if f not in Question.TEXT_FIELDS),
+                ]
+            },
+        ),
+        ("Markdown", {"fields": list(Question.TEXT_FIELDS)}),
         ("Rendered preview", {"fields": ["preview"]}),
         ("Versions", {"fields": ["version", "version_history"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),

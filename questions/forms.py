@@ -93,21 +93,11 @@ class QuestionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = [
-            "title",
-            "slug",
-            "category",
-            "difficulty",
-            "status",
-            "tags",
-            "prompt",
-            "answer",
-            "follow_up",
-        ]
+        fields = ["title", "slug", *Question.CONTENT_FIELDS[1:]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("prompt", "answer", "follow_up"):
+        for name in Question.TEXT_FIELDS:
             # Not stripped: a trailing newline is part of the text a pack round-trips.
             self.fields[name].strip = False
         self.fields[

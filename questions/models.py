@@ -76,6 +76,21 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 
 
 class Question(models.Model):
+    # What a question says, as its curator writes it (the slug names it; the rest is
+    # derived): the field list of the bank's forms, the admin, packs and their comparison.
+    CONTENT_FIELDS = (
+        "title",
+        "category",
+        "difficulty",
+        "status",
+        "tags",
+        "prompt",
+        "answer",
+        "follow_up",
+    )
+    # Of those, the markdown texts (rendered to *_html, never stripped).
+    TEXT_FIELDS = ("prompt", "answer", "follow_up")
+
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=200)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="questions")

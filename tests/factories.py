@@ -20,7 +20,7 @@ from interviews.models import (
     TeamRole,
     TemplateQuestion,
 )
-from interviews.services import schedule_session, start_session
+from interviews.services.scheduling import schedule_session
 from questions.models import Category, Difficulty, Question, RubricAnchor, Status
 
 _counter = itertools.count(1)
@@ -118,7 +118,7 @@ def make_session(
         created_by=panel[0],
     )
     if started:
-        session = start_session(session=session, by=panel[0])
+        session = session.start(by=panel[0])
     return session
 
 
@@ -132,7 +132,7 @@ def complete_and_score(session: InterviewSession, scorecard: Scorecard) -> Inter
     """
     session.refresh_from_db()
     if session.state == SessionState.SCHEDULED:
-        session = start_session(session=session, by=scorecard.interviewer)
+        session = session.start(by=scorecard.interviewer)
     if session.state == SessionState.IN_PROGRESS:
         session = session.finish(by=scorecard.interviewer)
     for question in scorecard.open_questions():

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from interviews.models import Candidate, InterviewSession, InterviewTemplate, Position
-from interviews.services import schedule_session, start_session
+from interviews.services.scheduling import schedule_session
 from tests.scorecard_data import card_of, finish, score
 
 
@@ -31,7 +31,7 @@ def loop_session(
         created_by=panel[0],
     )
     if completed:
-        session = start_session(session=session, by=panel[0])
+        session = session.start(by=panel[0])
         session = session.finish(by=panel[0])
     return session
 

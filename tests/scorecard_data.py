@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from interviews.models import InterviewTemplate, QuestionRecord, Scorecard
-from interviews.services import save_scorecard_draft, submit_scorecard
+from interviews.services.scorecards import save_scorecard_draft, submit_scorecard
 from questions.models import Category
 from tests.factories import complete_and_score, make_category, make_question, make_template
 

@@ -16,7 +16,7 @@ from interviews import tasks
 from interviews.analytics import data
 from interviews.analytics.figures import CALIBRATION_PROMPT, DRIFT_PROMPT
 from interviews.models import AnalyticsSnapshot, QuestionRecord, Recommendation, Scorecard
-from interviews.services import submit_scorecard
+from interviews.services.scorecards import submit_scorecard
 from intervy.roles import INTERVIEWERS
 from tests import planted_analytics as planted
 from tests.analytics_db import write_history

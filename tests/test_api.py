@@ -18,7 +18,7 @@ from interviews.models import (
     SessionState,
     TeamRole,
 )
-from interviews.services import submit_scorecard
+from interviews.services.scorecards import submit_scorecard
 from questions.models import Question, Status
 from tests.factories import complete_and_score, make_position, make_question, make_session, seat
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from interviews.models import AuditAction, AuditEvent
-from interviews.services import amend_scorecard
+from interviews.services.scorecards import amend_scorecard
 from tests.factories import make_position, make_session
 from tests.scorecard_data import card_of, finish, records_of, score
 

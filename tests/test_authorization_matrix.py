@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from api.tokens import issue_token
 from interviews.models import QuestionRecord, Recommendation, Scorecard, TeamRole
-from interviews.services import submit_scorecard
+from interviews.services.scorecards import submit_scorecard
 from intervy.roles import INTERVIEWERS as INTERVIEWER_GROUP
 from questions.models import Question
 from tests.conftest import make_user

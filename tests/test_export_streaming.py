@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from interviews.views.exports import CSV_COLUMNS
+from interviews.pages.exports import CSV_COLUMNS
 from tests.factories import make_position, make_session
 from tests.scorecard_data import card_of, finish, score
 

@@ -9,8 +9,8 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from interviews.models import Candidate
-from interviews.services import amend_scorecard
-from interviews.views.exports import CSV_COLUMNS
+from interviews.pages.exports import CSV_COLUMNS
+from interviews.services.scorecards import amend_scorecard
 from tests.conftest import make_user
 from tests.factories import make_position, make_session
 from tests.scorecard_data import card_of, finish, note, records_of, score

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from interviews.models import Candidate, InterviewSession, QuestionRecord, Scorecard
-from interviews.services import schedule_session
+from interviews.services.scheduling import schedule_session
 from questions.models import Question
 from tests.factories import make_category, make_position, make_question, make_session
 

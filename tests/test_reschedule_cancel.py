@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from interviews.models import AuditAction, AuditEvent, InterviewSession, SessionState
 from interviews.reminders import sweep
-from interviews.services import add_panelist
+from interviews.services.scheduling import add_panelist
 from tests.conftest import make_user
 from tests.factories import make_position, make_session, seat
 
@@ -177,7 +177,7 @@ def test_the_hiring_manager_finds_the_page_from_the_position_and_the_runner(
 ):
     html = client_for(manager).get(f"/positions/{position.pk}/").content.decode()
     assert f'href="/sessions/{session.pk}/schedule/"' in html
-    add_panelist(session, manager)
+    add_panelist(session=session, interviewer=manager)
     manager.groups.add(*interviewer.groups.all())
     runner = client_for(manager).get(f"/sessions/{session.pk}/").content.decode()
     assert f'href="/sessions/{session.pk}/schedule/"' in runner

@@ -216,10 +216,10 @@ def test_a_refused_save_shows_the_reason(runner, session):
     finish(session.scorecards.get(), summary="Good.")
     page.get_by_label("Notes", exact=True).click()
     page.keyboard.type("Too late")
-    expect(page.locator("#notes-status")).to_contain_text("Not saved — Your scorecard is submitted")
+    expect(page.locator("#notes-status")).to_contain_text("Not saved — This scorecard is submitted")
     page.keyboard.press("Escape")
     page.keyboard.press("3")
-    expect(page.get_by_role("alert")).to_contain_text("Your scorecard is submitted")
+    expect(page.get_by_role("alert")).to_contain_text("This scorecard is submitted")
     assert record(session, 1).score is None
 
 

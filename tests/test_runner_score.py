@@ -161,7 +161,7 @@ def test_a_submitted_scorecard_refuses_with_409(client_for, interviewer, session
     client = client_for(interviewer)
     response = client.post(score_url(session, 1), {"score": "3"})
     assert response.status_code == 409
-    assert "Your scorecard is submitted" in response.content.decode()
+    assert "This scorecard is submitted" in response.content.decode()
     htmx = client.post(score_url(session, 1), {"score": "3"}, headers=HTMX)
     assert htmx.status_code == 409
     assert "amendment" in htmx.content.decode()

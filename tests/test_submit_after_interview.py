@@ -14,7 +14,7 @@ from interviews.models import (
     QuestionRecord,
     SessionState,
 )
-from interviews.services import amend_scorecard, submit_scorecard
+from interviews.services.scorecards import amend_scorecard, submit_scorecard
 from tests.factories import complete_and_score, make_position, make_session
 from tests.scorecard_data import card_of, finish, records_of, score
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
 
 from interviews.models import Amendment, AuditAction, AuditEvent, QuestionRecord, ScorecardLocked
-from interviews.services import amend_scorecard, save_scorecard_draft, submit_scorecard
+from interviews.services.scorecards import amend_scorecard, save_scorecard_draft, submit_scorecard
 from intervy.roles import HIRING_MANAGERS, INTERVIEWERS
 from tests.factories import complete_and_score, make_position, make_session
 from tests.scorecard_data import card_of, finish, note, records_of, score
@@ -108,7 +108,7 @@ def test_saving_a_submitted_scorecard_is_a_409(client_for, session, card, interv
         save_url(session), {"recommendation": "no", "summary": "Rewritten.", "action": "draft"}
     )
     assert response.status_code == 409
-    assert "submitted and locked" in response.content.decode()
+    assert "change it with an amendment below" in response.content.decode()
     card.refresh_from_db()
     assert card.summary == "Original summary."
 

@@ -20,7 +20,7 @@ from interviews.models import (
     Scorecard,
     TeamRole,
 )
-from interviews.services import submit_scorecard
+from interviews.services.scorecards import submit_scorecard
 from intervy.roles import ADMINS, INTERVIEWERS, is_admin
 from tests.conftest import make_user
 from tests.factories import complete_and_score, make_position, make_session, make_template, seat

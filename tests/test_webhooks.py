@@ -14,8 +14,8 @@ from api import webhooks
 from api.models import WebhookDelivery, WebhookEndpoint, WebhookEvent, WebhookStatus
 from interviews.models import QuestionRecord, Recommendation, Scorecard
 from interviews.rescheduling import cancel_session, reschedule_session
-from interviews.services import submit_scorecard
 from interviews.services.decisions import record_decision
+from interviews.services.scorecards import submit_scorecard
 from tests.factories import complete_and_score, make_position, make_session, seat
 from tests.webhook_receiver import WebhookReceiver
 

@@ -21,7 +21,7 @@ from django_tasks_db.models import DBTaskResult
 
 from interviews.models import Delivery, DeliveryStatus
 from interviews.rescheduling import invite_panel
-from interviews.services import schedule_session
+from interviews.services.scheduling import schedule_session
 from intervy.roles import INTERVIEWERS
 from tests.conftest import make_user
 from tests.factories import make_position, make_template

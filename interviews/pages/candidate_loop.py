@@ -24,8 +24,8 @@ from interviews.models import (
     Scorecard,
     SessionState,
 )
-from interviews.views.review import Panel, panel_of
-from interviews.views.scorecards import Sheet, build_sheets, ratings_of
+from interviews.pages.debrief import Panel, panel_of
+from interviews.pages.scorecard import Sheet, build_sheets, ratings_of
 
 
 @dataclass

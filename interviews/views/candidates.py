@@ -7,13 +7,13 @@ HTTP only: who may open the loop is `access.loop_for`, what it shows is
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from interviews.access import loop_for, manages_position
+from interviews.access import loop_for, loop_for_decision
 from interviews.forms_decisions import DecisionForm
 from interviews.models import Candidate, Position
 from interviews.pages.candidate_loop import candidate_loop as loop_page
@@ -47,9 +47,7 @@ def candidate_loop(request: HtmxHttpRequest, position_id: int, candidate_id: int
 @role_required
 def candidate_decide(request: HtmxHttpRequest, position_id: int, candidate_id: int) -> HttpResponse:
     """Record a decision; only the position's hiring manager or an admin may."""
-    position, candidate = loop_for(request.user, position_id, candidate_id)
-    if not manages_position(request.user, position):
-        raise PermissionDenied("Only the position's hiring manager or an admin decides.")
+    position, candidate = loop_for_decision(request.user, position_id, candidate_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _render(request, position, candidate, form, status=400)

@@ -42,13 +42,10 @@ from interviews.pages.runner import (
     runner_position,
     score_choices,
 )
-from interviews.services import start_session
 from intervy.http import HtmxHttpRequest, private_no_store, refuse, wants_json
 from intervy.roles import is_interviewer
 
-SUBMITTED_REFUSAL = (
-    "Your scorecard is submitted; change it with an amendment on the scorecard page."
-)
+SUBMITTED_REFUSAL = ScorecardLocked.MESSAGE.removesuffix(".") + " on the scorecard page."
 NOTES_CONFLICT = (
     "Your notes were not saved: different notes for this question were saved in another "
     "tab or on another device meanwhile. Nothing was overwritten — choose which text to keep."
@@ -263,7 +260,7 @@ def visit(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
 def start(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     session, scorecard = _panel(request, session_id)
     if session.state in (SessionState.SCHEDULED, SessionState.IN_PROGRESS):
-        start_session(session=session, by=request.user)
+        session.start(by=request.user)
     elif session.state == SessionState.CANCELLED:
         return _render_runner(
             request,

@@ -32,7 +32,7 @@ from interviews.forms import CancelSessionForm, RescheduleForm, ScheduleForm
 from interviews.models import InterviewSession, Position, SessionState, SessionStateError
 from interviews.pages.session_schedule import schedule_page
 from interviews.rescheduling import cancel_session, invite_panel, reschedule_session
-from interviews.services import schedule_session
+from interviews.services.scheduling import schedule_session
 from intervy.errors import render_error
 from intervy.http import HtmxHttpRequest
 from intervy.roles import role_required

@@ -207,7 +207,7 @@ def ensure_overdue_demo_session(users: dict[str, Any], position: Position) -> No
     from django.utils import timezone
 
     from interviews.models import Candidate, InterviewSession
-    from interviews.services import schedule_session, start_session
+    from interviews.services.scheduling import schedule_session
 
     if InterviewSession.objects.filter(candidate__full_name=OVERDUE_DEMO_CANDIDATE).exists():
         return
@@ -224,7 +224,7 @@ def ensure_overdue_demo_session(users: dict[str, Any], position: Position) -> No
         scheduled_at=ended - timedelta(minutes=template.target_minutes),
         created_by=users["manager"],
     )
-    session = start_session(session=session, by=users["interviewer"])
+    session = session.start(by=users["interviewer"])
     session = session.finish(by=users["interviewer"])
     InterviewSession.objects.filter(pk=session.pk).update(
         started_at=ended - timedelta(minutes=template.target_minutes), completed_at=ended

@@ -1,148 +1,48 @@
-"""Workflows that span several models: scheduling and starting a session; submitting
-and amending a scorecard.
+"""A scorecard's life after the interview: the draft, the submission, the amendments.
 
-Each is one transaction; a half-started session cannot exist.
+Each is one transaction over the scorecard, its records and the audit trail.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from api import webhooks
 from api.models import WebhookEvent
+from interviews.db.amending import amending
 from interviews.models import (
+    NOT_ASSESSED,
+    SCORE_TEXTS,
     AmendableField,
     Amendment,
     AuditAction,
     AuditEvent,
-    Candidate,
     InterviewSession,
-    InterviewTemplate,
-    Position,
     QuestionRecord,
     Recommendation,
     Scorecard,
     ScorecardLocked,
-    SessionQuestion,
     SessionState,
+    in_words,
+    score_text,
 )
 
-
-@transaction.atomic
-def schedule_session(
-    *,
-    candidate: Candidate,
-    position: Position,
-    template: InterviewTemplate,
-    interviewers: Iterable[Any],
-    scheduled_at: datetime,
-    created_by: Any,
-) -> InterviewSession:
-    """Create a session and its panel (one empty scorecard per interviewer).
-
-    The questions are frozen now, from the template as it stands, so what the panel
-    prepares for is what they will run, and the session records the template version.
-    """
-    session = InterviewSession(
-        candidate=candidate,
-        position=position,
-        template=template,
-        template_name=template.name,
-        template_version=template.version,
-        scheduled_at=scheduled_at,
-        created_by=created_by,
-    )
-    session.full_clean()
-    session.save()
-    snapshot_template_questions(session, template)
-    for interviewer in {user.pk: user for user in interviewers}.values():
-        add_panelist(session, interviewer)
-    webhooks.emit(
-        WebhookEvent.SESSION_SCHEDULED, subject=str(session.pk), data=webhooks.session_data(session)
-    )
-    return session
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
-def snapshot_template_questions(session: InterviewSession, template: InterviewTemplate) -> None:
-    """Copy the template's questions (prompt, answer, follow-up, anchors) into the session."""
-    items = template.items.select_related("question__category").prefetch_related(
-        "question__anchors"
-    )
-    SessionQuestion.objects.bulk_create(
-        [
-            SessionQuestion(
-                session=session,
-                order=index,
-                source_question=item.question,
-                question_version=item.question.version,
-                title=item.question.title,
-                category_name=item.question.category.name,
-                category_slug=item.question.category.slug,
-                difficulty=item.question.difficulty,
-                prompt=item.question.prompt,
-                prompt_html=item.question.prompt_html,
-                answer=item.question.answer,
-                answer_html=item.question.answer_html,
-                follow_up=item.question.follow_up,
-                follow_up_html=item.question.follow_up_html,
-                anchors={
-                    str(level): text for level, text in item.question.anchors_by_level().items()
-                },
-                minutes=item.minutes,
-            )
-            for index, item in enumerate(items.order_by("order"), start=1)
-        ]
-    )
-
-
-def add_panelist(session: InterviewSession, interviewer: Any) -> Scorecard:
-    """Put an interviewer on the panel: a scorecard with an empty record per question."""
-    scorecard, _ = Scorecard.objects.get_or_create(session=session, interviewer=interviewer)
-    QuestionRecord.objects.bulk_create(
-        [
-            QuestionRecord(scorecard=scorecard, session_question=question)
-            for question in session.questions.all()
-        ],
-        ignore_conflicts=True,
-    )
-    return scorecard
-
-
-@transaction.atomic
-def start_session(*, session: InterviewSession, by: Any) -> InterviewSession:
-    """Scheduled → in progress; idempotent for a session already running."""
-    locked = InterviewSession.objects.select_for_update().get(pk=session.pk)
-    if locked.state == SessionState.SCHEDULED:
-        locked.state = SessionState.IN_PROGRESS
-        locked.started_at = timezone.now()
-        locked.save(update_fields=["state", "started_at"])
-        AuditEvent.objects.create(
-            actor=by,
-            session=locked,
-            action=AuditAction.SESSION_STARTED,
-            old_value=SessionState.SCHEDULED,
-            new_value=SessionState.IN_PROGRESS,
-        )
-    return locked
-
-
-# --- Scorecards: draft, submit, amend -------------------------------------------------
-
-
-def _require_own(scorecard: Scorecard, by: Any) -> None:
+def _require_own(scorecard: Scorecard, by: User) -> None:
     if scorecard.interviewer_id != by.pk:
         raise PermissionDenied("Only the interviewer who wrote a scorecard may change it.")
 
 
 @transaction.atomic
 def save_scorecard_draft(
-    *, scorecard: Scorecard, recommendation: str, summary: str, by: Any
+    *, scorecard: Scorecard, recommendation: str, summary: str, by: User
 ) -> Scorecard:
     """Keep the recommendation and summary of a scorecard still being written.
 
@@ -151,7 +51,7 @@ def save_scorecard_draft(
     """
     _require_own(scorecard, by)
     if recommendation and recommendation not in Recommendation.values:
-        raise ValidationError({"recommendation": "Choose Strong no, No, Yes or Strong yes."})
+        raise ValidationError({"recommendation": f"Choose {in_words(Recommendation.labels)}."})
     updated = Scorecard.objects.filter(pk=scorecard.pk, submitted_at__isnull=True).update(
         recommendation=recommendation, summary=summary, updated_at=timezone.now()
     )
@@ -162,7 +62,7 @@ def save_scorecard_draft(
 
 
 @transaction.atomic
-def submit_scorecard(*, scorecard: Scorecard, by: Any) -> Scorecard:
+def submit_scorecard(*, scorecard: Scorecard, by: User) -> Scorecard:
     """Lock a finished scorecard: from now on it changes only through amendments.
 
     Only after the interview (PRODUCT D2): the session must be completed and every
@@ -238,18 +138,11 @@ def submit_scorecard(*, scorecard: Scorecard, by: Any) -> Scorecard:
     return locked
 
 
-def score_text(score: int | None, not_assessed: bool) -> str:
-    """A score as the audit trail and amendments write it: "3", "not assessed" or ""."""
-    if score is not None:
-        return str(score)
-    return "not assessed" if not_assessed else ""
-
-
 @transaction.atomic
 def amend_scorecard(
     *,
     scorecard: Scorecard,
-    by: Any,
+    by: User,
     field: str,
     new_value: str,
     reason: str,
@@ -279,17 +172,17 @@ def amend_scorecard(
 
     if field == AmendableField.SCORE:
         assert record is not None
-        if new_value not in ("1", "2", "3", "4", "not assessed"):
-            raise ValidationError({"new_value": "A score is 1, 2, 3, 4 or not assessed."})
+        if new_value not in SCORE_TEXTS:
+            raise ValidationError({"new_value": f"A score is {in_words(list(SCORE_TEXTS))}."})
         old_value = score_text(record.score, record.not_assessed)
-        new_score = None if new_value == "not assessed" else int(new_value)
+        new_score = None if new_value == NOT_ASSESSED else int(new_value)
         changes = {"score": new_score, "not_assessed": new_score is None, "skipped": False}
     elif field == AmendableField.NOTES:
         assert record is not None
         old_value, changes = record.notes, {"notes": new_value}
     elif field == AmendableField.RECOMMENDATION:
         if new_value not in Recommendation.values:
-            raise ValidationError({"new_value": "Choose Strong no, No, Yes or Strong yes."})
+            raise ValidationError({"new_value": f"Choose {in_words(Recommendation.labels)}."})
         old_value, changes = locked.recommendation, {"recommendation": new_value}
     else:
         if not new_value.strip():
@@ -298,19 +191,13 @@ def amend_scorecard(
     if old_value == new_value:
         raise ValidationError({"new_value": "That is the value it already has."})
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('intervy.amending', 'on', true)")
-    try:
+    with amending():
         if on_record:
             QuestionRecord.objects.filter(pk=record.pk).update(  # type: ignore[union-attr]
                 **changes, updated_at=timezone.now()
             )
         else:
             Scorecard.objects.filter(pk=locked.pk).update(**changes, updated_at=timezone.now())
-    finally:
-        # Off again at once: an outer transaction (a test, a batch) must not stay unlocked.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('intervy.amending', 'off', true)")
 
     amendment = Amendment(
         scorecard=locked,
