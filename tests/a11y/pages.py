@@ -60,7 +60,7 @@ def load_demo(tmp_path: Path, settings: Any, monkeypatch: Any) -> None:
 
 def amend(card: Scorecard, by: User) -> None:
     """A score, a note and the recommendation amended, as a reviewer would see them."""
-    from interviews.services import amend_scorecard
+    from interviews.services.scorecards import amend_scorecard
 
     first = QuestionRecord.objects.filter(scorecard=card).order_by("session_question__order")[0]
     new_score = "not assessed" if first.score is not None else "3"
