@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -16,7 +17,14 @@ PACK_UPLOAD_MAX_BYTES = PACK_MAX_BYTES
 
 
 class BankFilterForm(forms.Form):
-    """The bank page's filters, read from the query string; every field is optional."""
+    """The bank's filters, read from the query string; every field is optional.
+
+    The one filter form of the bank: the bank page and the template builder both parse
+    their filters with it and apply them with `QuestionQuerySet.filtered`, so the same
+    filters find the same questions on both pages.
+    """
+
+    FIELD_NAMES = ("q", "category", "difficulty", "tag")
 
     q = forms.CharField(
         label="Search",
@@ -48,9 +56,12 @@ class BankFilterForm(forms.Form):
         widget=forms.Select,
     )
 
-    def __init__(self, data: Any, *, categories: Sequence[Category], tags: Sequence[str]) -> None:
+    def __init__(
+        self, data: Mapping[str, Any] | None, *, categories: Sequence[Category], tags: Sequence[str]
+    ) -> None:
         # Choices come from lists the view fetched once, so the form adds no queries.
         super().__init__(data)
+        self.categories = {category.slug: category for category in categories}
         self.fields["category"].choices = [
             ("", "Any category"),
             *((category.slug, category.name) for category in categories),
@@ -61,10 +72,37 @@ class BankFilterForm(forms.Form):
             tag_choices.append((current, current))
         self.fields["tag"].widget.choices = tag_choices
 
-    def filters(self) -> dict[str, str]:
-        """The valid filters; an invalid one is dropped (and reported by the form)."""
+    def clean_category(self) -> Category | None:
+        # Only listed slugs pass the choice check, so the lookup cannot miss.
+        return self.categories.get(self.cleaned_data["category"])
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters that are set, as `QuestionQuerySet.filtered` takes them.
+
+        An invalid filter is dropped (and reported by the form), so a stale link still
+        shows the bank narrowed by what remains valid.
+        """
+        if not self.is_bound:
+            return {}
         self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
+        data = self.cleaned_data
+        found = {
+            "text": data.get("q", ""),
+            "category": data.get("category"),
+            "difficulty": data.get("difficulty", ""),
+            "tag": data.get("tag", ""),
+        }
+        return {name: value for name, value in found.items() if value}
+
+    @classmethod
+    def sent_filters(cls, data: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+        """The filters among `data` as they were sent, to carry through a form or redirect."""
+        pairs = [(name, (data or {}).get(name, "")) for name in cls.FIELD_NAMES]
+        return [(name, value) for name, value in pairs if value]
+
+    @classmethod
+    def querystring(cls, data: Mapping[str, Any] | None) -> str:
+        return urlencode(cls.sent_filters(data))
 
 
 class PackUploadForm(forms.Form):
@@ -93,21 +131,11 @@ class QuestionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = [
-            "title",
-            "slug",
-            "category",
-            "difficulty",
-            "status",
-            "tags",
-            "prompt",
-            "answer",
-            "follow_up",
-        ]
+        fields = ["slug", *Question.CONTENT_FIELDS]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("prompt", "answer", "follow_up"):
+        for name in Question.MARKDOWN_FIELDS:
             # Not stripped: a trailing newline is part of the text a pack round-trips.
             self.fields[name].strip = False
         self.fields[

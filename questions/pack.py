@@ -46,30 +46,10 @@ PACK_MAX_NODES = 1_000_000
 PACK_MAX_ERRORS = 200
 
 CATEGORY_KEYS = ("slug", "name")
-QUESTION_KEYS = (
-    "slug",
-    "title",
-    "category",
-    "difficulty",
-    "status",
-    "tags",
-    "prompt",
-    "answer",
-    "follow_up",
-    "rubric",
-)
+QUESTION_KEYS = ("slug", *Question.CONTENT_FIELDS, "rubric")
 OPTIONAL_QUESTION_KEYS = frozenset({"status"})
 # The fields compared to decide "unchanged"; the rubric is compared level by level.
-COMPARED_FIELDS = (
-    "title",
-    "category",
-    "difficulty",
-    "status",
-    "tags",
-    "prompt",
-    "answer",
-    "follow_up",
-)
+COMPARED_FIELDS = Question.CONTENT_FIELDS
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 TAG_PATTERN = re.compile(r"[a-z0-9-]+")

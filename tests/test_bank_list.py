@@ -6,8 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from questions.models import Difficulty, Question, Status
-from questions.views import TAGS_CACHE_KEY
+from questions.models import TAGS_CACHE_KEY, Difficulty, Question, Status
 from tests.factories import make_category, make_question
 
 URL = reverse("questions:list")
@@ -129,8 +128,8 @@ def test_htmx_requests_get_only_the_results_partial(client_for, interviewer):
 def test_the_page_has_a_plain_form_and_search_as_you_type(client_for, interviewer):
     html = client_for(interviewer).get(URL).content.decode()
     assert f'method="get" action="{URL}"' in html
-    assert 'hx-trigger="input changed delay:250ms, search"' in html
-    assert 'hx-target="#bank-results"' in html and 'hx-push-url="true"' in html
+    assert 'data-hx-trigger="input changed delay:250ms, search"' in html
+    assert 'data-hx-target="#bank-results"' in html and 'data-hx-push-url="true"' in html
     assert 'name="q"' in html and 'name="category"' in html and 'name="tag"' in html
 
 
