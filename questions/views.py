@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from intervy.http import HtmxHttpRequest
 from intervy.roles import bank_reader_required
-from questions.forms import BankFilterForm
+from questions.forms import BankFilterForm, filter_menus
 from questions.markdown import render_inline_markdown
 from questions.models import Category, Difficulty, Question, published_tags
 
@@ -101,7 +101,11 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
         "filtered": bool(filters),
         "bank_url": reverse("questions:list"),
     }
-    template = "questions/list.html#results" if request.htmx else "questions/list.html"
+    if request.htmx:
+        template = "questions/list.html#results"
+    else:
+        template = "questions/list.html"
+        context["menus"] = filter_menus(form)
     return TemplateResponse(request, template, context)
 
 

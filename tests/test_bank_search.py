@@ -152,3 +152,28 @@ def test_both_pages_offer_the_same_filter_menus(client_for, interviewer, bank):
         assert '<option value="hard">Hard</option>' in html
         assert '<option value="locks">locks</option>' in html
         assert "mvcc</option>" in html and ">web</option>" in html
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {},
+        {"category": "<the security category>", "difficulty": "hard", "tag": "locks"},
+        {"tag": "brand-new-tag"},  # not in the list yet, still offered as sent
+        {"difficulty": "impossible", "tag": "Not A Tag"},
+    ],
+)
+def test_the_hand_built_menus_match_djangos_select_rendering(bank, data):
+    from questions.forms import BankFilterForm, filter_menus
+    from questions.models import Category, published_tags
+
+    if data and "category" in data:
+        data = {**data, "category": bank["csrf"].category.slug}
+    form = BankFilterForm(data, categories=list(Category.objects.all()), tags=published_tags())
+    menus = filter_menus(form)
+    for name in ("category", "difficulty", "tag"):
+        django_html = re.sub(r">\s+<", "><", form[name].as_widget()).strip()
+        options = re.fullmatch(r"<select[^>]*>(.*)</select>", django_html)
+        assert options is not None and "<option" in menus[name]
+        assert menus[name] == options.group(1)

@@ -36,7 +36,7 @@ from interviews.services.template_edits import TemplateEditError
 from intervy.errors import render_error
 from intervy.http import HtmxHttpRequest
 from intervy.roles import template_user_required
-from questions.forms import BankFilterForm
+from questions.forms import BankFilterForm, filter_menus
 from questions.models import Category, Question, published_tags
 
 # The builder lists at most this many bank matches; the filters narrow further.
@@ -137,6 +137,7 @@ def _builder_context(
         "details_form": details_form
         or TemplateDetailsForm(instance=template, positions=positions_visible_to(user)),
         "filters": filters,
+        "menus": filter_menus(filters),
         "filter_pairs": BankFilterForm.sent_filters(filter_data),
         "bank": [(question, question.pk in added) for question in matches[:BANK_LIMIT]],
         "bank_truncated": len(matches) > BANK_LIMIT,
