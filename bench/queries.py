@@ -96,10 +96,13 @@ def list_page_queries(fixtures: dict[str, Any]) -> dict[str, QuerySet]:
     session_questions = SessionQuestion.objects.filter(
         session_id=fixtures["runner_session"]
     ).order_by("order")
-    # questions/views.py: published questions of one category and difficulty.
+    # questions/views.py and the builder: published questions of one category and
+    # difficulty, through the bank's one filter method.
     category = Category.objects.get(slug=fixtures["category_slug"])
     bank = (
-        Question.objects.published().with_category().filter(category=category, difficulty="medium")
+        Question.objects.published()
+        .with_category()
+        .filtered(category=category, difficulty="medium")
     )
     return {
         "home_upcoming": upcoming,

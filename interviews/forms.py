@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -14,7 +13,7 @@ from django.utils import timezone
 from interviews.blueprint import DIFFICULTIES, Blueprint
 from interviews.models import Candidate, InterviewTemplate, Position, PositionMember, TeamRole
 from intervy.roles import INTERVIEWERS
-from questions.models import Category, Difficulty, Question
+from questions.models import Category, Question
 
 MAX_TEMPLATE_MINUTES = 240
 
@@ -50,42 +49,6 @@ class MoveQuestionForm(forms.Form):
 class AddQuestionForm(forms.Form):
     # Only published questions may be added; a draft's or an unknown id is a form error.
     question = forms.ModelChoiceField(queryset=Question.objects.published())
-
-
-class BankFilterForm(forms.Form):
-    """The bank's filters, as on the bank page: category, difficulty, tag and search."""
-
-    q = forms.CharField(required=False, label="Search", max_length=200)
-    category = forms.ModelChoiceField(
-        queryset=Category.objects.all(), to_field_name="slug", required=False, empty_label="Any"
-    )
-    difficulty = forms.ChoiceField(choices=[("", "Any"), *Difficulty.choices], required=False)
-    tag = forms.CharField(required=False, max_length=40)
-
-    def filter(self, questions: QuerySet[Question]) -> QuerySet[Question]:
-        """Narrow published questions by whichever filters are valid and set."""
-        if not self.is_valid():
-            return questions
-        data = self.cleaned_data
-        if data["category"]:
-            questions = questions.filter(category=data["category"])
-        if data["difficulty"]:
-            questions = questions.filter(difficulty=data["difficulty"])
-        if data["tag"]:
-            questions = questions.filter(tags__contains=[data["tag"].strip().lower()])
-        if data["q"]:
-            term = data["q"].strip()
-            questions = questions.filter(
-                Q(title__icontains=term) | Q(prompt__icontains=term) | Q(tags__icontains=term)
-            )
-        return questions
-
-    def querystring(self) -> str:
-        """The filters as they were sent, to carry through a redirect."""
-        if not self.is_bound:
-            return ""
-        pairs = [(key, self.data.get(key, "")) for key in ("q", "category", "difficulty", "tag")]
-        return urlencode([(key, value) for key, value in pairs if value])
 
 
 class BlueprintForm(forms.Form):

@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import CharField, Count, F, Func, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from questions.forms import (
     PackUploadForm,
@@ -35,6 +35,12 @@ from questions.pack import PackInvalid, apply_pack, export_pack, parse_pack, pla
 # Uploaded packs wait in the session between preview and confirm, under a random token.
 UPLOADS_SESSION_KEY = "questions_pack_uploads"
 UPLOADS_KEPT = 3
+# The content fields shown above the markdown, after the title and slug.
+DESCRIBING_FIELDS = [
+    name
+    for name in Question.CONTENT_FIELDS
+    if name != "title" and name not in Question.MARKDOWN_FIELDS
+]
 
 
 @admin.register(Category)
@@ -110,17 +116,9 @@ class QuestionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["preview", "version", "version_history", "created_at", "updated_at"]
     fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "title",
-                    "slug",
-                    *(f for f in Question.CONTENT_FIELDS[1:] if f not in Question.TEXT_FIELDS),
-                ]
-            },
-        ),
-        ("Markdown", {"fields": list(Question.TEXT_FIELDS)}),
+        # The slug beside the title it is filled in from, then the rest of the content.
+        (None, {"fields": ["title", "slug", *DESCRIBING_FIELDS]}),
+        ("Markdown", {"fields": list(Question.MARKDOWN_FIELDS)}),
         ("Rendered preview", {"fields": ["preview"]}),
         ("Versions", {"fields": ["version", "version_history"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
@@ -146,18 +144,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.display(description="Preview")
     def preview(self, question: Question) -> SafeString:
-        if not question.pk:
-            return mark_safe('<p class="muted">Save the question to see it rendered.</p>')
-        # The stored HTML was sanitized by nh3 when the markdown was saved.
-        return format_html(
-            '<div class="question-preview markdown">'
-            '<h3>Prompt</h3><div class="preview-prompt">{}</div>'
-            '<h3>Reference answer</h3><div class="preview-answer">{}</div>'
-            '<h3>Follow-up</h3><div class="preview-follow-up">{}</div></div>',
-            mark_safe(question.prompt_html),  # noqa: S308 - sanitized when saved
-            mark_safe(question.answer_html),  # noqa: S308
-            mark_safe(question.follow_up_html),  # noqa: S308
-        )
+        return render_to_string("questions/admin/preview.html", {"question": question})
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
@@ -175,32 +162,9 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.display(description="Earlier and current versions")
     def version_history(self, question: Question) -> SafeString:
         """Every kept version, newest first: its number, date, prompt, answer and anchors."""
-        if not question.pk:
-            return mark_safe('<p class="muted">Version 1 starts when the question is saved.</p>')
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td><pre>{}</pre></td><td><pre>{}</pre></td>"
-            "<td><ol>{}</ol></td></tr>",
-            (
-                (
-                    kept.number,
-                    kept.created_at.strftime("%Y-%m-%d %H:%M"),
-                    kept.prompt,
-                    kept.answer,
-                    format_html_join(
-                        "", "<li>{}</li>", ((text,) for _, text in sorted(kept.anchors.items()))
-                    ),
-                )
-                for kept in question.versions.order_by("-number")
-            ),
-        )
-        if not rows:
-            return mark_safe('<p class="muted">No version kept yet.</p>')
-        return format_html(
-            '<table class="question-versions"><thead><tr><th>Version</th><th>Since</th>'
-            "<th>Prompt</th><th>Answer</th><th>Anchors 1–4</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
-            rows,
+        versions = question.versions.order_by("-number") if question.pk else []
+        return render_to_string(
+            "questions/admin/versions.html", {"question": question, "versions": versions}
         )
 
     @admin.action(description="Publish selected questions")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from html import escape
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.validators import RegexValidator
 from django.forms.models import BaseInlineFormSet
+from django.utils.safestring import SafeString, mark_safe
 
 from questions.models import RUBRIC_LEVELS, Category, Difficulty, Question, RubricAnchor
 from questions.pack import PACK_MAX_BYTES, TAG_PATTERN
@@ -16,7 +19,14 @@ PACK_UPLOAD_MAX_BYTES = PACK_MAX_BYTES
 
 
 class BankFilterForm(forms.Form):
-    """The bank page's filters, read from the query string; every field is optional."""
+    """The bank's filters, read from the query string; every field is optional.
+
+    The one filter form of the bank: the bank page and the template builder both parse
+    their filters with it and apply them with `QuestionQuerySet.filtered`, so the same
+    filters find the same questions on both pages.
+    """
+
+    FIELD_NAMES = ("q", "category", "difficulty", "tag")
 
     q = forms.CharField(
         label="Search",
@@ -48,9 +58,12 @@ class BankFilterForm(forms.Form):
         widget=forms.Select,
     )
 
-    def __init__(self, data: Any, *, categories: Sequence[Category], tags: Sequence[str]) -> None:
+    def __init__(
+        self, data: Mapping[str, Any] | None, *, categories: Sequence[Category], tags: Sequence[str]
+    ) -> None:
         # Choices come from lists the view fetched once, so the form adds no queries.
         super().__init__(data)
+        self.categories = {category.slug: category for category in categories}
         self.fields["category"].choices = [
             ("", "Any category"),
             *((category.slug, category.name) for category in categories),
@@ -61,10 +74,61 @@ class BankFilterForm(forms.Form):
             tag_choices.append((current, current))
         self.fields["tag"].widget.choices = tag_choices
 
-    def filters(self) -> dict[str, str]:
-        """The valid filters; an invalid one is dropped (and reported by the form)."""
+    def clean_category(self) -> Category | None:
+        # Only listed slugs pass the choice check, so the lookup cannot miss.
+        return self.categories.get(self.cleaned_data["category"])
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters that are set, as `QuestionQuerySet.filtered` takes them.
+
+        An invalid filter is dropped (and reported by the form), so a stale link still
+        shows the bank narrowed by what remains valid.
+        """
+        if not self.is_bound:
+            return {}
         self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
+        data = self.cleaned_data
+        found = {
+            "text": data.get("q", ""),
+            "category": data.get("category"),
+            "difficulty": data.get("difficulty", ""),
+            "tag": data.get("tag", ""),
+        }
+        return {name: value for name, value in found.items() if value}
+
+    @classmethod
+    def sent_filters(cls, data: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+        """The filters among `data` as they were sent, to carry through a form or redirect."""
+        pairs = [(name, (data or {}).get(name, "")) for name in cls.FIELD_NAMES]
+        return [(name, value) for name, value in pairs if value]
+
+    @classmethod
+    def querystring(cls, data: Mapping[str, Any] | None) -> str:
+        return urlencode(cls.sent_filters(data))
+
+
+def filter_menus(form: BankFilterForm) -> dict[str, SafeString]:
+    """The <option>s of each of the form's menus, the sent value selected.
+
+    Hand-built, where Django's Select widget would do, because it measured far cheaper
+    (the README's performance table): the widget builds a dict and copies the attributes
+    for each of some fifty options. tests/test_bank_search.py holds the result equal to
+    the widget's own rendering. It belongs in the one module of hand-built HTML
+    (intervy/html.py) once that exists.
+    """
+    menus = {}
+    for name in ("category", "difficulty", "tag"):
+        current = form[name].value() or ""
+        # html.escape is what django.utils.html.escape does, without its lazy-string
+        # wrapper; format_html per option was most of this function's cost.
+        menus[name] = mark_safe(  # noqa: S308 — every value and label is escaped
+            "".join(
+                f'<option value="{escape(str(value))}"'
+                f"{' selected' if value == current else ''}>{escape(str(label))}</option>"
+                for value, label in form.fields[name].widget.choices
+            )
+        )
+    return menus
 
 
 class PackUploadForm(forms.Form):
@@ -93,11 +157,11 @@ class QuestionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = ["title", "slug", *Question.CONTENT_FIELDS[1:]]
+        fields = ["slug", *Question.CONTENT_FIELDS]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in Question.TEXT_FIELDS:
+        for name in Question.MARKDOWN_FIELDS:
             # Not stripped: a trailing newline is part of the text a pack round-trips.
             self.fields[name].strip = False
         self.fields[

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.cache import cache
 from django.db import models
-from django.db.models import F, Func, TextField, Value
+from django.db.models import CharField, F, Func, TextField, Value
 from django.urls import reverse
 
 from questions.markdown import render_markdown
@@ -74,22 +75,62 @@ class QuestionQuerySet(models.QuerySet["Question"]):
             queryset = queryset.filter(search_text__contains=word.lower())
         return queryset
 
+    def filtered(
+        self,
+        *,
+        text: str = "",
+        category: Category | None = None,
+        difficulty: str = "",
+        tag: str = "",
+    ) -> QuestionQuerySet:
+        """The bank's filters, as the bank page and the template builder both apply them.
+
+        An empty filter is no filter. `text` is a word search (`search`); the category is
+        compared by id, so no join to the categories is needed, and with the status and
+        the difficulty it is what the (status, category, difficulty) index serves.
+        """
+        queryset = self
+        if text:
+            queryset = queryset.search(text)
+        if category is not None:
+            queryset = queryset.filter(category_id=category.pk)
+        if difficulty:
+            queryset = queryset.filter(difficulty=difficulty)
+        if tag:
+            queryset = queryset.filter(tags__contains=[tag])
+        return queryset
+
+
+# The tag list changes only when the bank is curated; reading it means unnesting every
+# published question's tags, so each process keeps it for a minute. A tag missing from a
+# stale list can still be filtered on by URL (BankFilterForm accepts any well-formed tag).
+TAGS_CACHE_KEY = "questions:published-tags"
+TAGS_CACHE_SECONDS = 60
+
+
+def published_tags() -> list[str]:
+    """Every tag used by a published question, sorted; cached for a minute."""
+    return cache.get_or_set(TAGS_CACHE_KEY, _query_published_tags, TAGS_CACHE_SECONDS)
+
+
+def _query_published_tags() -> list[str]:
+    tags = (
+        Question.objects.published()
+        .annotate(tag=Func(F("tags"), function="unnest", output_field=CharField()))
+        .values_list("tag", flat=True)
+        .order_by("tag")
+        .distinct()
+    )
+    return list(tags)
+
 
 class Question(models.Model):
-    # What a question says, as its curator writes it (the slug names it; the rest is
-    # derived): the field list of the bank's forms, the admin, packs and their comparison.
-    CONTENT_FIELDS = (
-        "title",
-        "category",
-        "difficulty",
-        "status",
-        "tags",
-        "prompt",
-        "answer",
-        "follow_up",
-    )
-    # Of those, the markdown texts (rendered to *_html, never stripped).
-    TEXT_FIELDS = ("prompt", "answer", "follow_up")
+    # The markdown a curator writes; each is stored rendered too (`<name>_html`).
+    MARKDOWN_FIELDS = ("prompt", "answer", "follow_up")
+    # What a curator writes about a question, besides its slug (its identity): the fields
+    # a pack carries, the admin edits and a reload compares. The rubric anchors are rows
+    # of their own.
+    CONTENT_FIELDS = ("title", "category", "difficulty", "status", "tags", *MARKDOWN_FIELDS)
 
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=200)
@@ -155,7 +196,7 @@ class Question(models.Model):
         update_fields = kwargs.get("update_fields")
         touched = set(update_fields) if update_fields is not None else None
         extra: set[str] = set()
-        if touched is None or {"prompt", "answer", "follow_up"} & touched:
+        if touched is None or set(self.MARKDOWN_FIELDS) & touched:
             self.render_markdown()
             extra |= {"prompt_html", "answer_html", "follow_up_html"}
         if touched is None or {"title", "prompt", "answer", "tags"} & touched:
@@ -289,6 +330,10 @@ class QuestionVersion(models.Model):
 
     def matches(self, prompt: str, answer: str, anchors: dict[str, str]) -> bool:
         return (self.prompt, self.answer, self.anchors) == (prompt, answer, anchors)
+
+    def anchor_texts(self) -> list[str]:
+        """The anchors' texts, level 1 first."""
+        return [text for _, text in sorted(self.anchors.items(), key=lambda item: int(item[0]))]
 
 
 class RubricAnchor(models.Model):

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import math
-from html import escape
 from typing import NamedTuple
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, Count, F, Func, QuerySet, Window
+from django.db.models import Count, QuerySet, Window
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from intervy.http import HtmxHttpRequest
 from intervy.roles import bank_reader_required
-from questions.forms import BankFilterForm
+from questions.forms import BankFilterForm, filter_menus
 from questions.markdown import render_inline_markdown
-from questions.models import Category, Difficulty, Question
+from questions.models import Category, Difficulty, Question, published_tags
 
 PAGE_SIZE = 25
 # A page number beyond this is past the end of any bank; without a bound a number like
@@ -29,78 +26,24 @@ PAGE_SIZE = 25
 MAX_PAGE_NUMBER = 1_000_000
 
 
-# The tag list changes only when the bank is curated; reading it means unnesting every
-# published question's tags (about 35 ms at 3,000 questions), so each process keeps it
-# for a minute. A tag missing from a stale list can still be filtered on by URL.
-TAGS_CACHE_KEY = "questions:published-tags"
-TAGS_CACHE_SECONDS = 60
-
-
-def published_tags() -> list[str]:
-    """Every tag used by a published question, sorted; cached for a minute."""
-    return cache.get_or_set(TAGS_CACHE_KEY, _query_published_tags, TAGS_CACHE_SECONDS)
-
-
-def _query_published_tags() -> list[str]:
-    tags = (
-        Question.objects.published()
-        .annotate(tag=Func(F("tags"), function="unnest", output_field=CharField()))
-        .values_list("tag", flat=True)
-        .order_by("tag")
-        .distinct()
-    )
-    return list(tags)
-
-
 class BankRow(NamedTuple):
-    """One line of the bank list: only what the page shows, with its link already built."""
+    """One line of the bank list: only what the page shows."""
 
-    url: str
     slug: str
     title: str
     category: str
     difficulty: str
     difficulty_label: str
     tags: list[str]
-    # The tag chips, escaped and joined here: a loop per row was a third of the list's
-    # rendering time.
-    tags_html: SafeString
 
 
 DIFFICULTY_LABELS = dict(Difficulty.choices)
-
-
-def filter_options(form: BankFilterForm) -> dict[str, SafeString]:
-    """The <option>s of each filter select, the current value selected.
-
-    Written here rather than by a loop in the template: with some forty tags, the
-    template's per-option loop and comparison were a fifth of the page's time.
-    """
-    choices = {
-        "category": form.fields["category"].choices,
-        "difficulty": form.fields["difficulty"].choices,
-        "tag": form.fields["tag"].widget.choices,
-    }
-    options = {}
-    for name, pairs in choices.items():
-        current = form[name].value()
-        # html.escape is what django.utils.html.escape does, without its lazy-string
-        # wrapper; format_html per option was most of this function's cost.
-        options[name] = mark_safe(  # noqa: S308 — every value and label is escaped
-            "".join(
-                f'<option value="{escape(str(value))}"'
-                f"{' selected' if value == current else ''}>{escape(str(label))}</option>"
-                for value, label in pairs
-            )
-        )
-    return options
 
 
 def bank_page(
     questions: QuerySet[Question],
     requested: str | None,
     *,
-    base_url: str,
     category_names: dict[int, str],
 ) -> Page:
     """The requested page of the bank as BankRows, counted and fetched in one query.
@@ -128,16 +71,12 @@ def bank_page(
     paginator.count = rows[0][-1] if rows else 0
     object_list = [
         BankRow(
-            f"{base_url}{slug}/",
             slug,
             title,
             category_names.get(category_id, ""),  # a category newer than the list
             difficulty,
             DIFFICULTY_LABELS[difficulty],
             tags,
-            mark_safe(  # noqa: S308 — every tag is escaped
-                "".join(f'<span class="tag">{escape(tag)}</span>' for tag in tags)
-            ),
         )
         for slug, title, category_id, difficulty, tags, _total in rows
     ]
@@ -151,30 +90,22 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     categories = list(Category.objects.all())
     form = BankFilterForm(request.GET, categories=categories, tags=published_tags())
     filters = form.filters()
-    questions = Question.objects.published()
-    if "q" in filters:
-        questions = questions.search(filters["q"])
-    if "category" in filters:
-        # The form accepted only listed slugs; filtering by id spares a join.
-        slugs = {category.slug: category.pk for category in categories}
-        questions = questions.filter(category_id=slugs[filters["category"]])
-    if "difficulty" in filters:
-        questions = questions.filter(difficulty=filters["difficulty"])
-    if "tag" in filters:
-        questions = questions.filter(tags__contains=[filters["tag"]])
-    bank_url = reverse("questions:list")
     page = bank_page(
-        questions,
+        Question.objects.published().filtered(**filters),
         request.GET.get("page"),
-        base_url=bank_url,
         category_names={category.pk: category.name for category in categories},
     )
-    context = {"form": form, "page": page, "filtered": bool(filters), "bank_url": bank_url}
+    context = {
+        "form": form,
+        "page": page,
+        "filtered": bool(filters),
+        "bank_url": reverse("questions:list"),
+    }
     if request.htmx:
         template = "questions/list.html#results"
     else:
         template = "questions/list.html"
-        context["options"] = filter_options(form)
+        context["menus"] = filter_menus(form)
     return TemplateResponse(request, template, context)
 
 

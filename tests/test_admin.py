@@ -160,7 +160,8 @@ def test_the_change_page_shows_four_anchors_and_a_sanitized_preview(client_for, 
     html = response.content.decode()
     assert response.context["inline_admin_formsets"][0].formset.total_form_count() == 4
     start = html.index('<div class="question-preview markdown">')
-    preview = html[start : html.index("</div></div>", start)]
+    end = html.index("</div>", html.index('class="preview-follow-up"', start))
+    preview = html[start:end]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in preview
     assert "<td>1</td>" in preview
     assert_inert(preview)

@@ -6,8 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from questions.models import Difficulty, Question, Status
-from questions.views import TAGS_CACHE_KEY
+from questions.models import TAGS_CACHE_KEY, Difficulty, Question, Status
 from tests.factories import make_category, make_question
 
 URL = reverse("questions:list")

@@ -10,8 +10,8 @@ is a 404.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl
 
 from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Q, Sum
@@ -21,22 +21,22 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from interviews import template_edits
 from interviews.access import may_edit_template, positions_visible_to
 from interviews.blueprint import DIFFICULTIES, BlueprintError, coverage, propose_template
 from interviews.forms import (
     AddQuestionForm,
-    BankFilterForm,
     BlueprintForm,
     MoveQuestionForm,
     QuestionMinutesForm,
     TemplateDetailsForm,
 )
 from interviews.models import InterviewTemplate
-from interviews.template_edits import TemplateEditError
+from interviews.services import template_edits
+from interviews.services.template_edits import TemplateEditError
 from intervy.http import HtmxHttpRequest, refuse
 from intervy.roles import template_user_required
-from questions.models import Category, Question
+from questions.forms import BankFilterForm, filter_menus
+from questions.models import Category, Question, published_tags
 
 # The builder lists at most this many bank matches; the filters narrow further.
 BANK_LIMIT = 40
@@ -96,22 +96,27 @@ def template_new(request: HtmxHttpRequest) -> HttpResponse:
 def _builder_context(
     user: Any,
     template: InterviewTemplate,
-    filters: BankFilterForm,
+    filter_data: Mapping[str, Any] | None,
     *,
     details_form: TemplateDetailsForm | None = None,
     error: str = "",
     minutes_errors: dict[int, str] | None = None,
 ) -> dict[str, Any]:
+    """The builder page's data; `filter_data` holds the bank filters as sent (or None)."""
     items = list(template.items.select_related("question__category").order_by("order"))
     categories = list(Category.objects.all())
     added = {item.question_id for item in items}
     may_edit = may_edit_template(user, template)
     # A read-only builder offers nothing to add, so it does not search the bank.
+    filters = BankFilterForm(
+        filter_data, categories=categories, tags=published_tags() if may_edit else ()
+    )
     matches = (
         list(
-            filters.filter(Question.objects.published().with_category()).order_by(
-                "category__position", "id"
-            )[: BANK_LIMIT + 1]
+            Question.objects.published()
+            .with_category()
+            .filtered(**filters.filters())
+            .order_by("category__position", "id")[: BANK_LIMIT + 1]
         )
         if may_edit
         else []
@@ -131,7 +136,8 @@ def _builder_context(
         "details_form": details_form
         or TemplateDetailsForm(instance=template, positions=positions_visible_to(user)),
         "filters": filters,
-        "filter_pairs": parse_qsl(filters.querystring()),
+        "menus": filter_menus(filters),
+        "filter_pairs": BankFilterForm.sent_filters(filter_data),
         "bank": [(question, question.pk in added) for question in matches[:BANK_LIMIT]],
         "bank_truncated": len(matches) > BANK_LIMIT,
         "total_minutes": total_minutes,
@@ -151,8 +157,7 @@ def _builder_context(
 @template_user_required
 def template_builder(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
     template = _template_for(template_id)
-    filters = BankFilterForm(request.GET)
-    context = _builder_context(request.user, template, filters)
+    context = _builder_context(request.user, template, request.GET)
     if request.htmx and request.htmx.target == "bank-results":
         return TemplateResponse(request, "interviews/template_builder.html#bank", context)
     return TemplateResponse(request, "interviews/template_builder.html", context)
@@ -166,17 +171,16 @@ def _after_change(
     minutes_errors: dict[int, str] | None = None,
 ) -> HttpResponse:
     """HTMX: the fresh question list (and bank marks); otherwise back to the builder."""
-    filters = BankFilterForm(request.POST)
     if request.htmx:
         template.refresh_from_db()
         context = _builder_context(
-            request.user, template, filters, error=error, minutes_errors=minutes_errors
+            request.user, template, request.POST, error=error, minutes_errors=minutes_errors
         )
         return TemplateResponse(request, "interviews/template_builder.html#changed", context)
     if error:
         messages.error(request, error)
     url = reverse("interviews:template_builder", args=[template.pk])
-    query = filters.querystring()
+    query = BankFilterForm.querystring(request.POST)
     return redirect(f"{url}?{query}" if query else url)
 
 
@@ -191,7 +195,7 @@ def template_details(request: HtmxHttpRequest, template_id: int) -> HttpResponse
     )
     if not form.is_valid():
         template.refresh_from_db()
-        context = _builder_context(request.user, template, BankFilterForm(), details_form=form)
+        context = _builder_context(request.user, template, None, details_form=form)
         return TemplateResponse(request, "interviews/template_builder.html", context, status=400)
     form.save()
     messages.success(request, "Template details saved.")
@@ -208,7 +212,7 @@ def template_add_question(request: HtmxHttpRequest, template_id: int) -> HttpRes
     if not form.is_valid():
         return _after_change(request, template, error="That question is not in the published bank.")
     try:
-        template_edits.add_question(template, form.cleaned_data["question"])
+        template_edits.add_question(template=template, question=form.cleaned_data["question"])
     except TemplateEditError as exc:
         return _after_change(request, template, error=str(exc))
     return _after_change(request, template)
@@ -223,7 +227,7 @@ def template_remove_question(
     if refused := _refusal(request, template):
         return refused
     try:
-        template_edits.remove_question(template, item_id)
+        template_edits.remove_question(template=template, item_id=item_id)
     except TemplateEditError as exc:
         return _after_change(request, template, error=str(exc))
     return _after_change(request, template)
@@ -241,7 +245,9 @@ def template_move_question(
     if not form.is_valid():
         return _after_change(request, template, error="A question moves up or down.")
     try:
-        template_edits.move_question(template, item_id, form.cleaned_data["direction"])
+        template_edits.move_question(
+            template=template, item_id=item_id, direction=form.cleaned_data["direction"]
+        )
     except TemplateEditError as exc:
         return _after_change(request, template, error=str(exc))
     return _after_change(request, template)
@@ -260,7 +266,9 @@ def template_question_minutes(
         message = "Minutes must be a whole number from 1 to 180."
         return _after_change(request, template, error=message, minutes_errors={item_id: message})
     try:
-        template_edits.set_minutes(template, item_id, form.cleaned_data["minutes"])
+        template_edits.set_minutes(
+            template=template, item_id=item_id, minutes=form.cleaned_data["minutes"]
+        )
     except TemplateEditError as exc:
         return _after_change(request, template, error=str(exc))
     return _after_change(request, template)
@@ -270,7 +278,7 @@ def template_question_minutes(
 @template_user_required
 def template_clone(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
     template = _template_for(template_id)
-    copy = template_edits.clone_template(template, by=request.user)
+    copy = template_edits.clone_template(template=template, by=request.user)
     messages.success(request, f"Cloned “{template.name}”: this is the copy.")
     return redirect("interviews:template_builder", copy.pk)
 
@@ -293,7 +301,7 @@ def template_generate(request: HtmxHttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
     if proposal is not None and request.method == "POST":
         template = template_edits.create_from_proposal(
-            proposal, name=form.template_name(), by=request.user
+            proposal=proposal, name=form.template_name(), by=request.user
         )
         messages.success(request, f"Created “{template.name}” from the blueprint: edit it here.")
         return redirect("interviews:template_builder", template.pk)

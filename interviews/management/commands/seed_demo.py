@@ -25,7 +25,7 @@ from django.db import transaction
 
 from interviews.blueprint import Blueprint, BlueprintError, propose_template
 from interviews.models import InterviewTemplate, Position, PositionMember, TeamRole
-from interviews.template_edits import create_from_proposal, published_bank
+from interviews.services.template_edits import create_from_proposal, published_bank
 from intervy.roles import HIRING_MANAGERS, INTERVIEWERS
 
 SEED_CATEGORIES = (
@@ -186,7 +186,7 @@ class Command(BaseCommand):
         except BlueprintError as exc:
             raise CommandError(f"Cannot build “{ready.name}” from the bank: {exc}") from exc
         template = create_from_proposal(
-            proposal, name=ready.name, description=ready.description, by=owner
+            proposal=proposal, name=ready.name, description=ready.description, by=owner
         )
         template.position = position
         template.save(update_fields=["position"])

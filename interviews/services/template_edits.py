@@ -1,5 +1,8 @@
 """Changes to an interview template's questions (PRODUCT B1–B4).
 
+Keyword-only workflows over a template and its question rows; views parse the input
+with a form and pass its cleaned data here.
+
 Each change locks the template row first, so two people editing the same template queue
 up instead of interleaving, and bumps `InterviewTemplate.version`: a session records the
 version it was scheduled from (its questions are already its own frozen copy).
@@ -8,8 +11,8 @@ version it was scheduled from (its questions are already its own frozen copy).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Max
 
@@ -32,7 +35,7 @@ def _bump_version(template: InterviewTemplate) -> None:
 
 @transaction.atomic
 def add_question(
-    template: InterviewTemplate, question: Question, minutes: int | None = None
+    *, template: InterviewTemplate, question: Question, minutes: int | None = None
 ) -> TemplateQuestion:
     """Append a published bank question at the end; a question appears once per template."""
     locked = _lock(template.pk)
@@ -54,7 +57,7 @@ def default_minutes(difficulty: str) -> int:
 
 
 @transaction.atomic
-def remove_question(template: InterviewTemplate, item_id: int) -> None:
+def remove_question(*, template: InterviewTemplate, item_id: int) -> None:
     """Remove one question and close the gap, so the order stays 1, 2, 3…"""
     locked = _lock(template.pk)
     item = locked.items.filter(pk=item_id).first()
@@ -67,7 +70,7 @@ def remove_question(template: InterviewTemplate, item_id: int) -> None:
 
 
 @transaction.atomic
-def move_question(template: InterviewTemplate, item_id: int, direction: str) -> TemplateQuestion:
+def move_question(*, template: InterviewTemplate, item_id: int, direction: str) -> TemplateQuestion:
     """Swap a question with its neighbour above ("up") or below ("down").
 
     The template row is locked first, then both rows; the (template, order) unique
@@ -95,7 +98,7 @@ def move_question(template: InterviewTemplate, item_id: int, direction: str) -> 
 
 
 @transaction.atomic
-def set_minutes(template: InterviewTemplate, item_id: int, minutes: int) -> TemplateQuestion:
+def set_minutes(*, template: InterviewTemplate, item_id: int, minutes: int) -> TemplateQuestion:
     """Change one question's time allotment."""
     locked = _lock(template.pk)
     item = locked.items.filter(pk=item_id).first()
@@ -110,7 +113,7 @@ def set_minutes(template: InterviewTemplate, item_id: int, minutes: int) -> Temp
 
 
 @transaction.atomic
-def clone_template(template: InterviewTemplate, *, by: Any) -> InterviewTemplate:
+def clone_template(*, template: InterviewTemplate, by: User) -> InterviewTemplate:
     """A copy named "<name> (copy)", with the same questions and minutes, at version 1."""
     source = _lock(template.pk)
     copy = InterviewTemplate.objects.create(
@@ -134,11 +137,11 @@ def clone_template(template: InterviewTemplate, *, by: Any) -> InterviewTemplate
 
 @transaction.atomic
 def create_from_proposal(
-    proposal: Proposal,
     *,
+    proposal: Proposal,
     name: str,
     description: str = "",
-    by: Any = None,
+    by: User | None = None,
 ) -> InterviewTemplate:
     """Save a blueprint proposal as a new template, its target the proposal's total."""
     template = InterviewTemplate(
@@ -149,11 +152,14 @@ def create_from_proposal(
     )
     template.full_clean()
     template.save()
-    replace_questions(template, [(item.question.id, item.minutes) for item in proposal.questions])
+    replace_questions(
+        template=template,
+        items=[(item.question.id, item.minutes) for item in proposal.questions],
+    )
     return template
 
 
-def replace_questions(template: InterviewTemplate, items: Sequence[tuple[int, int]]) -> None:
+def replace_questions(*, template: InterviewTemplate, items: Sequence[tuple[int, int]]) -> None:
     """Set the template's questions to `items` ((question id, minutes), in order)."""
     template.items.all().delete()
     TemplateQuestion.objects.bulk_create(
