@@ -1,8 +1,9 @@
 """What a person sees when a request is refused: asserted the same way everywhere.
 
 A refused page is the app's error page (templates/errors/page.html): its title and the
-sentence that says what to do. A refused method has no page; the answer's `Allow` header
-names the methods the address does take.
+sentence that says what to do. A script that asked for JSON (the runner's notes autosave)
+gets that sentence as `error`, which it shows after "Not saved — ". A refused method has
+no page; the answer's `Allow` header names the methods the address does take.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ def assert_refused(response: Any, status: int) -> None:
         allowed = {method.strip() for method in response["Allow"].split(",")}
         assert allowed and response.wsgi_request.method not in allowed
         return
-    page = response.content.decode()
     title, message = REFUSALS[status]
+    if response["Content-Type"].startswith("application/json"):
+        assert response.json()["saved"] is False
+        assert message in response.json()["error"]
+        return
+    page = response.content.decode()
     assert f"<h1>{title}</h1>" in page
     assert message in page
