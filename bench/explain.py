@@ -27,8 +27,8 @@ def main() -> int:
     import django
 
     django.setup()
+    from bench.management.commands.generate_load_data import read_marker
     from bench.queries import index_report
-    from interviews.management.commands.generate_load_data import read_marker
 
     marker = read_marker()
     if marker is None:

@@ -1,8 +1,14 @@
-"""Personas and helpers shared by every test.
+"""Personas, shared fixtures and helpers for every test.
 
 The personas: an admin, two interviewers, a hiring manager (who owns `position`), a
 second hiring manager (owning `other_position`), a stranger (signed in, no role) and a
 curator (staff who edits the question bank, no other role).
+
+The shared data: `position` and `other_position` (nobody on their teams yet) and
+`session`, an interview in progress with `interviewer` alone on its panel. A test file
+that needs another shape (a panel of two, a scheduled session, a seated team) declares
+its own fixture of the same name, which takes precedence in that file; build it with
+tests/factories.py. The header htmx sends with each request is `tests.htmx.HTMX`.
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
+from interviews.models import InterviewSession, Position
 from intervy.roles import CURATORS, HIRING_MANAGERS, INTERVIEWERS
+from tests.factories import make_position, make_session
 from tests.localdb import use_local_database
 
 PASSWORD = "correct-horse-battery-staple"
@@ -91,6 +99,25 @@ def stranger(db) -> User:
 def curator(db) -> User:
     """Staff in "Curators": edits the question bank in the Django admin, sees no scorecards."""
     return make_user("curator", group=CURATORS, staff=True, superuser=False)
+
+
+@pytest.fixture
+def position(manager) -> Position:
+    """The hiring manager's "Backend engineer" position; nobody is on its team yet."""
+    return make_position(manager)
+
+
+@pytest.fixture
+def other_position(other_manager) -> Position:
+    """The other hiring manager's "Data engineer" position."""
+    return make_position(other_manager, title="Data engineer")
+
+
+@pytest.fixture
+def session(interviewer, position) -> InterviewSession:
+    """Ada Lovelace's interview for `position`, in progress: five questions, `interviewer`
+    alone on the panel (tests/factories.py `make_session`)."""
+    return make_session(panel=[interviewer], position=position, candidate_name="Ada Lovelace")
 
 
 @pytest.fixture

@@ -1,8 +1,11 @@
-"""Browser-test helpers for htmx pages."""
+"""Helpers for htmx requests and pages."""
 
 from __future__ import annotations
 
 from typing import Any
+
+# The header htmx sends with every request it makes: `client.post(url, data, headers=HTMX)`.
+HTMX = {"HX-Request": "true"}
 
 
 def wait_until_settled(page: Any, selector: str) -> None:

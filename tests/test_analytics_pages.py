@@ -28,6 +28,7 @@ from tests.factories import (
     make_session,
     make_template,
 )
+from tests.pages import assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -104,15 +105,15 @@ def test_other_manager_sees_nothing_of_the_position(client_for, small, other_man
 
 def test_detail_pages_refuse_strangers(client_for, small, interviewer, interviewer2, other_manager):
     url = reverse("interviews:analytics_interviewer", args=[interviewer2.pk])
-    assert client_for(interviewer).get(url).status_code == 404
-    assert client_for(other_manager).get(url).status_code == 404
+    assert_refused(client_for(interviewer).get(url), 404)
+    assert_refused(client_for(other_manager).get(url), 404)
 
 
 @pytest.mark.parametrize("role", ["curator", "stranger"])
 def test_curators_and_the_roleless_get_403(client_for, small, role, request):
     user = request.getfixturevalue(role)
     for name in PAGES:
-        assert client_for(user).get(reverse(f"interviews:{name}")).status_code == 403
+        assert_refused(client_for(user).get(reverse(f"interviews:{name}")), 403)
 
 
 def test_navigation_links_analytics_for_those_who_may_see_it(client_for, interviewer, curator):

@@ -332,6 +332,8 @@ def test_a_coordinator_reschedules(api_for, interviewer2, position, interviewer,
         client, headers, "post", f"/sessions/{scheduled.pk}/cancel/", {"reason": "Clash"}
     )
     assert response.status_code == 200
+    assert (response.json()["id"], response.json()["state"]) == (scheduled.pk, "cancelled")
+    assert response.json()["cancelled_at"] is not None
     assert InterviewSession.objects.get(pk=scheduled.pk).state == SessionState.CANCELLED
 
 

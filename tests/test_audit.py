@@ -6,6 +6,7 @@ from django.urls import reverse
 from interviews.models import AuditAction, AuditEvent
 from interviews.services.scorecards import amend_scorecard
 from tests.factories import make_position, make_session
+from tests.pages import assert_refused
 from tests.scorecard_data import card_of, finish, records_of, score
 
 pytestmark = pytest.mark.django_db
@@ -86,4 +87,4 @@ def test_the_author_sees_amendments_but_not_the_audit_table(client_for, card, in
 
 
 def test_another_manager_sees_nothing(client_for, card, other_manager):
-    assert client_for(other_manager).get(detail(card)).status_code == 404
+    assert_refused(client_for(other_manager).get(detail(card)), 404)

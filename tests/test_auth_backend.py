@@ -21,10 +21,14 @@ def test_the_user_is_loaded_with_their_role_groups_in_one_query(
 @pytest.mark.django_db
 def test_a_role_granted_in_the_admin_counts_on_the_next_request(client, stranger):
     client.force_login(stranger)
-    assert client.get(reverse("questions:list")).status_code == 403
+    refused = client.get(reverse("questions:list"))
+    assert refused.status_code == 403
+    assert "<h1>Not allowed</h1>" in refused.content.decode()
     # get_or_create: a transactional test elsewhere may have flushed the migration's groups.
     stranger.groups.add(Group.objects.get_or_create(name="Interviewers")[0])
-    assert client.get(reverse("questions:list")).status_code == 200
+    bank = client.get(reverse("questions:list"))
+    assert bank.status_code == 200
+    assert "<h1>Question bank</h1>" in bank.content.decode()
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from questions.models import Status
 from tests.factories import make_question
+from tests.pages import assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -51,12 +52,12 @@ def test_the_anchors_come_in_level_order_with_one_query(
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.ARCHIVED])
 def test_unpublished_questions_are_not_found(client_for, interviewer, status):
     question = make_question(status=status)
-    assert client_for(interviewer).get(detail_url(question)).status_code == 404
+    assert_refused(client_for(interviewer).get(detail_url(question)), 404)
 
 
 def test_an_unknown_slug_is_not_found(client_for, interviewer):
     response = client_for(interviewer).get(reverse("questions:detail", args=["nope"]))
-    assert response.status_code == 404
+    assert_refused(response, 404)
 
 
 def test_a_stranger_is_refused_and_anonymous_is_sent_to_sign_in(client, client_for, stranger):
@@ -68,4 +69,4 @@ def test_a_stranger_is_refused_and_anonymous_is_sent_to_sign_in(client, client_f
 
 
 def test_it_refuses_post(client_for, interviewer):
-    assert client_for(interviewer).post(detail_url(make_question())).status_code == 405
+    assert_refused(client_for(interviewer).post(detail_url(make_question())), 405)

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from questions.models import TAGS_CACHE_KEY, Difficulty, Question, Status
 from tests.factories import make_category, make_question
+from tests.pages import assert_refused
 
 URL = reverse("questions:list")
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_it_refuses_a_user_without_a_role(client_for, stranger):
 
 
 def test_it_refuses_post(client_for, interviewer):
-    assert client_for(interviewer).post(URL).status_code == 405
+    assert_refused(client_for(interviewer).post(URL), 405)
 
 
 def test_it_lists_published_questions_only_with_category_difficulty_and_tags(

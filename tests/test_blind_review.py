@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from interviews.access import visible_scorecards, visible_scorecards_for_position
 from tests.conftest import make_user
 from tests.factories import make_position, make_session
+from tests.pages import assert_refused
 from tests.scorecard_data import card_of, finish, note, score
 
 pytestmark = pytest.mark.django_db
@@ -136,15 +137,11 @@ def test_a_panelist_who_has_not_submitted_finds_nothing_of_the_others(
 def test_b_gets_404_for_as_scorecard_and_the_exports(client_for, panel, interviewer2):
     position, session, a_card, _ = panel
     client = client_for(interviewer2)
-    assert client.get(reverse("interviews:scorecard_detail", args=[a_card.pk])).status_code == 404
-    assert (
-        client.get(reverse("interviews:session_export_csv", args=[session.pk])).status_code == 404
-    )
-    assert (
-        client.get(reverse("interviews:session_export_json", args=[session.pk])).status_code == 404
-    )
+    assert_refused(client.get(reverse("interviews:scorecard_detail", args=[a_card.pk])), 404)
+    assert_refused(client.get(reverse("interviews:session_export_csv", args=[session.pk])), 404)
+    assert_refused(client.get(reverse("interviews:session_export_json", args=[session.pk])), 404)
     # Hiring-manager pages are not for interviewers at all.
-    assert client.get(reverse("interviews:position_detail", args=[position.pk])).status_code == 403
+    assert_refused(client.get(reverse("interviews:position_detail", args=[position.pk])), 403)
 
 
 def test_b_sees_a_waiting_page_on_the_debrief(client_for, panel, interviewer2):

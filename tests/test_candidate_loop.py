@@ -12,6 +12,7 @@ from interviews.services.decisions import record_decision
 from tests.conftest import make_user
 from tests.factories import make_position
 from tests.loop_data import loop_session, submit
+from tests.pages import assert_refused
 from tests.scorecard_data import two_category_template
 
 pytestmark = pytest.mark.django_db
@@ -147,22 +148,22 @@ def test_a_submitted_panelist_sees_the_decisions(client_for, loop, interviewer, 
 def test_anyone_off_the_loop_gets_404(client_for, loop, who, other_manager):
     position, candidate, _, _ = loop
     user = other_manager if who == "other_manager" else make_user("outsider", group="Interviewers")
-    assert client_for(user).get(url(position, candidate)).status_code == 404
+    assert_refused(client_for(user).get(url(position, candidate)), 404)
 
 
 def test_a_user_without_a_role_gets_403_and_anonymous_signs_in(client, client_for, loop, stranger):
     position, candidate, _, _ = loop
     assert client.get(url(position, candidate)).status_code == 302
-    assert client_for(stranger).get(url(position, candidate)).status_code == 403
+    assert_refused(client_for(stranger).get(url(position, candidate)), 403)
 
 
 def test_a_candidate_never_interviewed_for_the_position_has_no_loop(client_for, loop, manager):
     position, _, _, _ = loop
     other = Candidate.objects.create(full_name="Not here")
-    assert client_for(manager).get(url(position, other)).status_code == 404
+    assert_refused(client_for(manager).get(url(position, other)), 404)
     elsewhere = make_position(manager, title="Elsewhere")
     _, candidate, _, _ = loop
-    assert client_for(manager).get(url(elsewhere, candidate)).status_code == 404
+    assert_refused(client_for(manager).get(url(elsewhere, candidate)), 404)
 
 
 def test_the_position_page_and_each_debrief_link_to_the_loop(

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_position, make_session
+from tests.pages import assert_refused
 from tests.scorecard_data import card_of, finish, score, two_category_template
 
 pytestmark = pytest.mark.django_db
@@ -131,9 +132,9 @@ def test_garbage_is_a_clear_message(client_for, position, three, manager):
 
 def test_other_roles_are_refused(client_for, position, three, other_manager, interviewer, stranger):
     url = compare_url(position, [c.pk for c in three])
-    assert client_for(other_manager).get(url).status_code == 404
-    assert client_for(interviewer).get(url).status_code == 403
-    assert client_for(stranger).get(url).status_code == 403
+    assert_refused(client_for(other_manager).get(url), 404)
+    assert_refused(client_for(interviewer).get(url), 403)
+    assert_refused(client_for(stranger).get(url), 403)
 
 
 def test_an_admin_may_compare(client_for, position, three, admin_user):
@@ -143,7 +144,7 @@ def test_an_admin_may_compare(client_for, position, three, admin_user):
 
 
 def test_it_refuses_post(client_for, position, three, manager):
-    assert client_for(manager).post(compare_url(position, [c.pk for c in three])).status_code == 405
+    assert_refused(client_for(manager).post(compare_url(position, [c.pk for c in three])), 405)
 
 
 def test_comparing_6_costs_the_same_queries_as_comparing_2(

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tests.conftest import make_user
 from tests.factories import make_position, make_session, make_template
+from tests.pages import assert_refused
 from tests.scorecard_data import card_of, finish, note, score, two_category_template
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +112,7 @@ def test_outsiders_are_refused(client, client_for, session, other_manager, stran
 
 
 def test_it_refuses_post(client_for, session, interviewer):
-    assert client_for(interviewer).post(url(session)).status_code == 405
+    assert_refused(client_for(interviewer).post(url(session)), 405)
 
 
 def test_its_query_count_is_flat_in_questions(

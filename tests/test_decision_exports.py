@@ -11,7 +11,7 @@ from interviews.services.decisions import record_decision
 from tests.factories import make_position
 from tests.loop_data import loop_session, submit
 from tests.scorecard_data import two_category_template
-from tests.test_exports import rows
+from tests.test_scorecard_exports import rows
 
 pytestmark = pytest.mark.django_db
 

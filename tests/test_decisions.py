@@ -10,16 +10,11 @@ from django.urls import reverse
 
 from interviews.models import AuditAction, AuditEvent, Candidate, Decision
 from interviews.services.decisions import PanelsIncomplete, record_decision
-from tests.factories import make_position
 from tests.loop_data import loop_session, submit
+from tests.pages import assert_refused
 from tests.scorecard_data import two_category_template
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def position(manager):
-    return make_position(manager)
 
 
 @pytest.fixture
@@ -237,7 +232,7 @@ def test_only_the_manager_or_an_admin_decides(
 
 
 def test_deciding_needs_a_post(client_for, position, candidate, manager):
-    assert client_for(manager).get(decide_url(position, candidate)).status_code == 405
+    assert_refused(client_for(manager).get(decide_url(position, candidate)), 405)
 
 
 def test_a_panelist_sees_no_decision_form(client_for, position, candidate, interviewer):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from django.test import Client, override_settings
 
+from tests.htmx import HTMX
+
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.urls("tests.urls_errors"),
 ]
 
-HTMX = {"HX-Request": "true"}
 INTERNALS = ("Traceback", "kaboom", "/srv/", ".py", "SELECT", "hidden_column", "internal reason")
 
 

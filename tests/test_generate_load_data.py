@@ -1,33 +1,48 @@
-"""generate_load_data: realistic rows, the benchmark's fixtures, and the same data per seed."""
+"""generate_load_data: realistic rows, the benchmark's fixtures, and the same data per seed.
+
+Also: its row shapes are exactly the models' fields (`columns()` checks them against
+`_meta`), its bench users' password is drawn per database, and the command exists only
+where the `bench` app is installed (the benchmark and test settings, not production).
+"""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
-from interviews.management.commands.generate_load_data import (
+from bench.management.commands import generate_load_data
+from bench.management.commands.generate_load_data import (
     BENCH_INTERVIEWER,
     BENCH_MANAGER,
-    BENCH_PASSWORD,
+    ROW_FIELDS,
+    columns,
     read_marker,
 )
 from interviews.models import (
+    Amendment,
     AuditEvent,
+    Candidate,
     InterviewSession,
+    InterviewTemplate,
+    Position,
     QuestionRecord,
     Scorecard,
     SessionQuestion,
     SessionState,
+    TemplateQuestion,
 )
 from intervy.roles import is_hiring_manager, is_interviewer
-from questions.models import Question, RubricAnchor
+from questions.models import Category, Question, RubricAnchor
+from tests.production_env import production_env, run_json
 
 SMALL = {
     "questions": 60,
@@ -101,17 +116,142 @@ def test_questions_carry_rendered_markdown_with_highlighted_code():
 
 
 @pytest.mark.django_db
-def test_the_bench_users_sign_in_with_the_known_password_and_have_their_roles(client):
-    generate()
+def test_the_bench_users_sign_in_with_the_recorded_password_and_have_their_roles(client):
+    password = generate()["fixtures"]["password"]
     interviewer = User.objects.get(username=BENCH_INTERVIEWER)
     manager = User.objects.get(username=BENCH_MANAGER)
     assert is_interviewer(interviewer) and not is_hiring_manager(interviewer)
     assert is_hiring_manager(manager)
-    response = client.post(
-        reverse("login"), {"username": BENCH_INTERVIEWER, "password": BENCH_PASSWORD}
-    )
+    response = client.post(reverse("login"), {"username": BENCH_INTERVIEWER, "password": password})
     assert response.status_code == 302
     assert client.session.get("_auth_user_id") == str(interviewer.pk)
+    assert manager.check_password(password)
+
+
+@pytest.mark.django_db
+def test_each_generated_database_gets_its_own_password_even_with_the_same_seed():
+    with transaction.atomic():
+        first = generate(seed=3)["fixtures"]["password"]
+        transaction.set_rollback(True)
+    second = generate(seed=3)["fixtures"]["password"]
+    assert len(first) >= 20 and len(second) >= 20
+    assert first != second
+    assert User.objects.get(username=BENCH_INTERVIEWER).check_password(second)
+    assert not User.objects.get(username=BENCH_INTERVIEWER).check_password(first)
+    # And none is written in the generator's code.
+    source = generate_load_data.__file__
+    with open(source, encoding="utf-8") as code:
+        text = code.read()
+    assert first not in text and "BENCH_PASSWORD" not in text
+    # The pool users cannot sign in at all.
+    pool = User.objects.filter(username__startswith="load-").first()
+    assert pool is not None and not pool.has_usable_password()
+
+
+# --- the row shapes: exactly the models' fields, names from _meta ---------------------
+
+COPIED_MODELS = {
+    User,
+    User.groups.through,
+    Category,
+    Question,
+    RubricAnchor,
+    Position,
+    Candidate,
+    InterviewTemplate,
+    TemplateQuestion,
+    InterviewSession,
+    SessionQuestion,
+    Scorecard,
+    QuestionRecord,
+    Amendment,
+    AuditEvent,
+}
+
+
+def test_every_copied_model_has_a_row_shape():
+    assert set(ROW_FIELDS) == COPIED_MODELS
+
+
+@pytest.mark.parametrize("model", sorted(COPIED_MODELS, key=lambda m: m._meta.label))
+def test_each_row_shape_is_exactly_the_models_columns(model):
+    written = columns(model)
+    concrete = [field.column for field in model._meta.concrete_fields]
+    assert len(written) == len(set(written))
+    if model is User.groups.through:
+        # The memberships are numbered by their sequence: only the primary key is left out.
+        assert set(concrete) - set(written) == {"id"}
+    else:
+        assert sorted(written) == sorted(concrete)
+
+
+def test_a_field_the_generator_does_not_write_stops_it_with_the_fields_name(monkeypatch):
+    shape = ROW_FIELDS[Position].replace(" is_open", "")
+    monkeypatch.setitem(ROW_FIELDS, Position, shape)
+    with pytest.raises(ImproperlyConfigured, match=r"interviews.Position.*missing \['is_open'\]"):
+        columns(Position)
+
+
+def test_a_name_that_is_no_field_of_the_model_stops_it_too(monkeypatch):
+    monkeypatch.setitem(ROW_FIELDS, Candidate, ROW_FIELDS[Candidate] + " phone")
+    with pytest.raises(ImproperlyConfigured, match=r"unknown \['phone'\]"):
+        columns(Candidate)
+
+
+def test_the_columns_are_the_tables_own_names_from_meta(monkeypatch):
+    # A field whose column is named differently from the field is written to its column.
+    field = Candidate._meta.get_field("full_name")
+    monkeypatch.setattr(field, "column", "candidate_full_name")
+    assert "candidate_full_name" in columns(Candidate)
+    assert "full_name" not in columns(Candidate)
+
+
+@pytest.mark.django_db
+def test_the_fields_added_after_the_first_shapes_carry_what_the_app_would_write():
+    generate()
+    frozen = SessionQuestion.objects.select_related("source_question")[:200]
+    assert frozen and all(q.question_version == q.source_question.version == 1 for q in frozen)
+    cancelled = InterviewSession.objects.filter(state=SessionState.CANCELLED)
+    for session in cancelled:
+        assert session.cancelled_at is not None and session.cancelled_at < session.scheduled_at
+        assert session.invite_sequence == 1
+    assert not InterviewSession.objects.exclude(state=SessionState.CANCELLED).filter(
+        cancelled_at__isnull=False
+    )
+    assert AuditEvent.objects.exists()
+    assert not AuditEvent.objects.exclude(reason="").exists()
+    assert not AuditEvent.objects.filter(decision__isnull=False).exists()
+
+
+# --- only the benchmark and the tests install it --------------------------------------
+
+
+def test_the_tests_install_the_bench_app():
+    assert apps.is_installed("bench")
+
+
+def test_production_settings_have_no_bench_app_and_no_load_generator():
+    result = run_json(
+        "import json\n"
+        "from django.apps import apps\n"
+        "from django.core.management import get_commands\n"
+        "print(json.dumps({'bench': apps.is_installed('bench'),"
+        " 'command': 'generate_load_data' in get_commands()}))",
+        production_env(),
+    )
+    assert result == {"bench": False, "command": False}
+
+
+def test_the_benchmark_settings_install_it():
+    result = run_json(
+        "import json\n"
+        "from django.apps import apps\n"
+        "from django.core.management import get_commands\n"
+        "print(json.dumps({'bench': apps.is_installed('bench'),"
+        " 'command': get_commands().get('generate_load_data')}))",
+        production_env(DJANGO_SETTINGS_MODULE="bench.settings"),
+    )
+    assert result == {"bench": True, "command": "bench"}
 
 
 @pytest.mark.django_db

@@ -8,16 +8,12 @@ from django.utils import timezone
 
 from interviews.models import InterviewSession, SessionState
 from tests.factories import make_position, make_session, make_template
+from tests.pages import assert_refused
 from tests.scorecard_data import card_of, finish
 
 pytestmark = pytest.mark.django_db
 
 URL = "/"
-
-
-@pytest.fixture
-def position(manager):
-    return make_position(manager)
 
 
 def complete(session: InterviewSession) -> None:
@@ -125,7 +121,7 @@ def test_anonymous_users_are_sent_to_sign_in(client):
 
 
 def test_wrong_method_gets_405(client_for, interviewer):
-    assert client_for(interviewer).post(URL).status_code == 405
+    assert_refused(client_for(interviewer).post(URL), 405)
 
 
 def test_the_query_count_is_the_same_for_1_and_20_sessions(

@@ -51,11 +51,6 @@ def assert_inert(html: str) -> None:
         assert raw not in html
 
 
-@pytest.fixture
-def session(interviewer, manager):
-    return make_session(panel=[interviewer], position=make_position(manager))
-
-
 def runner_page(session, order: int = 1) -> str:
     return reverse("interviews:runner_question", args=[session.pk, order])
 

@@ -22,8 +22,8 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from bench.management.commands.generate_load_data import BENCH_MANAGER, read_marker
 from bench.queries import explain, list_page_queries, seq_scans
-from interviews.management.commands.generate_load_data import BENCH_MANAGER, read_marker
 from interviews.models import Position, QuestionRecord
 
 

@@ -264,4 +264,6 @@ def test_without_a_proxy_forwarded_for_is_ignored(rf):
 def test_the_test_clients_login_still_works_with_throttling_on(client, interviewer):
     # Other tests may use Client.login(), which authenticates without a request.
     assert client.login(username="interviewer", password=PASSWORD)
-    assert client.get("/").status_code == 200
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "Welcome, Interviewer" in home.content.decode()

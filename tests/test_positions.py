@@ -6,6 +6,7 @@ from django.urls import reverse
 from interviews.models import Scorecard
 from tests.conftest import make_user
 from tests.factories import make_position, make_session
+from tests.pages import assert_refused
 from tests.scorecard_data import card_of, finish, note, score
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def test_the_detail_lists_candidates_with_verdicts_and_aggregates(client_for, po
 
 
 def test_another_manager_gets_404(client_for, position, other_manager):
-    assert client_for(other_manager).get(detail(position)).status_code == 404
+    assert_refused(client_for(other_manager).get(detail(position)), 404)
 
 
 def test_interviewers_and_strangers_are_refused(
@@ -95,8 +96,8 @@ def test_managers_have_no_way_to_change_scores(client_for, position, manager):
 
 
 def test_it_refuses_post(client_for, position, manager):
-    assert client_for(manager).post(detail(position)).status_code == 405
-    assert client_for(manager).post(reverse("interviews:position_list")).status_code == 405
+    assert_refused(client_for(manager).post(detail(position)), 405)
+    assert_refused(client_for(manager).post(reverse("interviews:position_list")), 405)
 
 
 def test_the_detail_query_count_is_the_same_for_1_and_20_scorecards(

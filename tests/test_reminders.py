@@ -24,11 +24,6 @@ HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 
 
-@pytest.fixture
-def position(manager):
-    return make_position(manager)
-
-
 def completed_session(panel, position, *, ended):
     """A session the panel ran and finished at `ended`."""
     session = make_session(panel=panel, position=position, count=2, candidate_name="Ada Lovelace")

@@ -12,6 +12,7 @@ from interviews.reminders import sweep
 from interviews.services.scheduling import add_panelist
 from tests.conftest import make_user
 from tests.factories import make_position, make_session, seat
+from tests.pages import assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -185,8 +186,8 @@ def test_the_hiring_manager_finds_the_page_from_the_position_and_the_runner(
 
 def test_the_wrong_method_is_refused(client_for, manager, session):
     client = client_for(manager)
-    assert client.get(f"/sessions/{session.pk}/cancel").status_code == 405
-    assert client.post(f"/sessions/{session.pk}/schedule/").status_code == 405
+    assert_refused(client.get(f"/sessions/{session.pk}/cancel"), 405)
+    assert_refused(client.post(f"/sessions/{session.pk}/schedule/"), 405)
 
 
 def test_the_new_panel_comes_from_the_positions_hiring_team(client_for, manager, session):

@@ -19,21 +19,11 @@ from interviews.models import (
     SessionState,
 )
 from questions.models import Question, Status
-from tests.factories import make_position, make_session
+from tests.factories import make_session
+from tests.htmx import HTMX
+from tests.pages import assert_refused
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def position(manager):
-    return make_position(manager)
-
-
-@pytest.fixture
-def session(interviewer, position):
-    return make_session(panel=[interviewer], position=position)
 
 
 def url(name, session, order=None):
@@ -288,4 +278,4 @@ def test_every_runner_action_is_404_off_the_panel(
 
 @pytest.mark.parametrize(("name", "order", "data"), POSTS)
 def test_every_runner_action_refuses_get(client_for, interviewer, session, name, order, data):
-    assert client_for(interviewer).get(url(name, session, order)).status_code == 405
+    assert_refused(client_for(interviewer).get(url(name, session, order)), 405)

@@ -20,6 +20,7 @@ from django.urls import reverse
 from interviews.models import AuditAction, AuditEvent, QuestionRecord
 from intervy.roles import HIRING_MANAGERS, INTERVIEWERS
 from tests.factories import make_position, make_session
+from tests.htmx import HTMX
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,9 +30,6 @@ def role_groups(transactional_db):
     """A transactional test flushes the tables, the role groups from migrations too."""
     for name in (INTERVIEWERS, HIRING_MANAGERS):
         Group.objects.get_or_create(name=name)
-
-
-HTMX = {"HX-Request": "true"}
 
 
 def signed_in_client(user) -> Client:

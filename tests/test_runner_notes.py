@@ -9,16 +9,12 @@ from django.urls import reverse
 
 from interviews.models import QuestionRecord
 from tests.factories import make_position, make_session
+from tests.pages import assert_refused
 from tests.scorecard_data import finish
 
 pytestmark = pytest.mark.django_db
 
 JSON = {"Accept": "application/json"}
-
-
-@pytest.fixture
-def session(interviewer, manager):
-    return make_session(panel=[interviewer], position=make_position(manager))
 
 
 def notes_url(session, order):
@@ -208,7 +204,7 @@ def test_notes_of_a_question_outside_the_session_are_404(client_for, interviewer
     response = client_for(interviewer).post(
         notes_url(session, 42), {"notes": "x", "base_revision": "0"}, headers=JSON
     )
-    assert response.status_code == 404
+    assert_refused(response, 404)
 
 
 @pytest.mark.parametrize("persona", ["interviewer2", "manager", "stranger"])
@@ -230,4 +226,4 @@ def test_each_panelist_keeps_their_own_notes(client_for, interviewer, interviewe
 
 
 def test_notes_refuse_get(client_for, interviewer, session):
-    assert client_for(interviewer).get(notes_url(session, 1)).status_code == 405
+    assert_refused(client_for(interviewer).get(notes_url(session, 1)), 405)

@@ -10,19 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interviews.models import InterviewSession, QuestionRecord, Scorecard, SessionState
-from tests.factories import make_position, make_session
+from tests.factories import make_session
+from tests.pages import assert_refused
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def position(manager):
-    return make_position(manager)
-
-
-@pytest.fixture
-def session(interviewer, position):
-    return make_session(panel=[interviewer], position=position, candidate_name="Ada Lovelace")
 
 
 def runner_url(session, order=None):
@@ -287,15 +278,15 @@ def test_it_has_the_help_overlay_and_the_add_question_form(client_for, interview
 
 def test_an_unknown_question_is_404_with_a_clear_message(client_for, interviewer, session):
     response = client_for(interviewer).get(runner_url(session, 99))
-    assert response.status_code == 404
+    assert_refused(response, 404)
 
 
 @pytest.mark.parametrize("persona", ["interviewer2", "manager", "stranger", "admin_user"])
 def test_anyone_not_on_the_panel_gets_404(request, client_for, session, persona):
     user = request.getfixturevalue(persona)
     client = client_for(user)
-    assert client.get(runner_url(session)).status_code == 404
-    assert client.get(runner_url(session, 1)).status_code == 404
+    assert_refused(client.get(runner_url(session)), 404)
+    assert_refused(client.get(runner_url(session, 1)), 404)
     assert Scorecard.objects.filter(session=session, interviewer=user).count() == 0
 
 
@@ -306,8 +297,8 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, session):
 
 
 def test_the_runner_page_refuses_post(client_for, interviewer, session):
-    assert client_for(interviewer).post(runner_url(session)).status_code == 405
-    assert client_for(interviewer).post(runner_url(session, 1)).status_code == 405
+    assert_refused(client_for(interviewer).post(runner_url(session)), 405)
+    assert_refused(client_for(interviewer).post(runner_url(session, 1)), 405)
 
 
 @pytest.mark.parametrize("count", [5, 30])
@@ -362,6 +353,6 @@ def test_a_visit_to_a_finished_interview_moves_the_place_but_no_clock(
 
 
 def test_the_visit_refuses_get_and_strangers(client_for, interviewer2, session, interviewer):
-    assert client_for(interviewer).get(visit_url(session, 1)).status_code == 405
-    assert client_for(interviewer2).post(visit_url(session, 1)).status_code == 404
-    assert client_for(interviewer).post(visit_url(session, 42)).status_code == 404
+    assert_refused(client_for(interviewer).get(visit_url(session, 1)), 405)
+    assert_refused(client_for(interviewer2).post(visit_url(session, 1)), 404)
+    assert_refused(client_for(interviewer).post(visit_url(session, 42)), 404)

@@ -14,22 +14,12 @@ from interviews.models import (
     QuestionRecord,
     SessionState,
 )
-from tests.factories import make_position, make_session
+from tests.factories import make_session
+from tests.htmx import HTMX
+from tests.pages import assert_refused
 from tests.scorecard_data import finish
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def position(manager):
-    return make_position(manager)
-
-
-@pytest.fixture
-def session(interviewer, position):
-    return make_session(panel=[interviewer], position=position)
 
 
 def score_url(session, order):
@@ -208,7 +198,7 @@ def test_scoring_a_session_you_are_not_on_is_404(request, client_for, session, p
 
 
 def test_score_refuses_get(client_for, interviewer, session):
-    assert client_for(interviewer).get(score_url(session, 1)).status_code == 405
+    assert_refused(client_for(interviewer).get(score_url(session, 1)), 405)
 
 
 def test_panelists_score_independently(client_for, interviewer, interviewer2, position):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from interviews.models import Candidate, InterviewSession, Scorecard, TeamRole
 from tests.factories import make_position, make_template, seat
+from tests.pages import assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -195,4 +196,4 @@ def test_anonymous_users_are_sent_to_sign_in(client):
 
 
 def test_wrong_method_gets_405(client_for, interviewer):
-    assert client_for(interviewer).put(URL).status_code == 405
+    assert_refused(client_for(interviewer).put(URL), 405)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from interviews.models import Scorecard
 from tests.conftest import make_user
 from tests.factories import make_position, make_session, make_template
+from tests.pages import assert_refused
 from tests.scorecard_data import card_of, finish, note, score, two_category_template
 
 pytestmark = pytest.mark.django_db
@@ -112,23 +113,23 @@ def test_it_rejects_a_neutral_or_forged_recommendation(client_for, session, inte
 
 def test_it_refuses_the_wrong_method(client_for, session, interviewer):
     client = client_for(interviewer)
-    assert client.post(page(session)).status_code == 405
-    assert client.get(save(session)).status_code == 405
-    assert client.get(reverse("interviews:scorecard_amend", args=[session.pk])).status_code == 405
+    assert_refused(client.post(page(session)), 405)
+    assert_refused(client.get(save(session)), 405)
+    assert_refused(client.get(reverse("interviews:scorecard_amend", args=[session.pk])), 405)
 
 
 def test_an_interviewer_not_on_the_panel_gets_404(client_for, session, admin_user):
     outsider = make_user("outsider", group="Interviewers")
-    assert client_for(outsider).get(page(session)).status_code == 404
-    assert client_for(outsider).post(save(session), {"action": "draft"}).status_code == 404
+    assert_refused(client_for(outsider).get(page(session)), 404)
+    assert_refused(client_for(outsider).post(save(session), {"action": "draft"}), 404)
     # An admin not on the panel has no scorecard of their own here either.
-    assert client_for(admin_user).get(page(session)).status_code == 404
+    assert_refused(client_for(admin_user).get(page(session)), 404)
 
 
 def test_managers_and_strangers_are_refused(client_for, session, manager, other_manager, stranger):
-    assert client_for(manager).get(page(session)).status_code == 403
-    assert client_for(other_manager).get(page(session)).status_code == 403
-    assert client_for(stranger).get(page(session)).status_code == 403
+    assert_refused(client_for(manager).get(page(session)), 403)
+    assert_refused(client_for(other_manager).get(page(session)), 403)
+    assert_refused(client_for(stranger).get(page(session)), 403)
 
 
 def test_anonymous_is_sent_to_sign_in(client, session):

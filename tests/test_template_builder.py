@@ -16,6 +16,7 @@ from tests.factories import (
     seat,
 )
 from tests.htmx import wait_until_settled
+from tests.pages import assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -436,7 +437,7 @@ def test_wrong_methods_get_405(client_for, interviewer):
     client = client_for(interviewer)
     for method, url in template_urls(template):
         wrong = "delete" if url.endswith("/generate/") else ("post" if method == "get" else "get")
-        assert getattr(client, wrong)(url).status_code == 405, url
+        assert_refused(getattr(client, wrong)(url), 405)
 
 
 def test_an_admin_may_build_templates(client_for, admin_user):
@@ -446,11 +447,8 @@ def test_an_admin_may_build_templates(client_for, admin_user):
 
 
 def test_an_unknown_template_is_404(client_for, interviewer):
-    assert (
-        client_for(interviewer)
-        .get(reverse("interviews:template_builder", args=[99999]))
-        .status_code
-        == 404
+    assert_refused(
+        client_for(interviewer).get(reverse("interviews:template_builder", args=[99999])), 404
     )
 
 

@@ -17,6 +17,7 @@ from interviews.rescheduling import cancel_session, reschedule_session
 from interviews.services.decisions import record_decision
 from interviews.services.scorecards import submit_scorecard
 from tests.factories import complete_and_score, make_position, make_session, seat
+from tests.pages import assert_refused
 from tests.webhook_receiver import WebhookReceiver
 
 SECRET = "whsec-test-0123456789"
@@ -189,8 +190,8 @@ def test_replay_from_the_admin_sends_the_same_key_again(
 
 def test_the_delivery_log_is_admins_only(endpoint, curator, client):
     client.force_login(curator)
-    assert client.get("/admin/api/webhookdelivery/").status_code == 403
-    assert client.get("/admin/api/webhookendpoint/add/").status_code == 403
+    assert_refused(client.get("/admin/api/webhookdelivery/"), 403)
+    assert_refused(client.get("/admin/api/webhookendpoint/add/"), 403)
 
 
 def test_scheduling_events_are_emitted_once_each(

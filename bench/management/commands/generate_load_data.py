@@ -12,6 +12,14 @@ and hiring manager, a session in progress, a submitted scorecard, positions to c
 to export) and records the sizes and fixture ids in the table `intervy_load_data`, so a
 rerun at the same size can be skipped (`--show` prints that record as JSON).
 
+The two bench users sign in with a password drawn afresh for each generated database and
+kept in that record beside their usernames: bench/run.py reads it there to sign in through
+the real login form. No password is written in the code, and a database this command has
+not filled has no user who could sign in with one.
+
+This is benchmark tooling: the `bench` app is installed by bench/settings.py and
+tests/settings.py only, never by the production settings.
+
 `--scores` is the number of question records (one per interviewer per question; most carry
 a score): the session lengths are chosen so the total lands close to it.
 """
@@ -21,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import secrets
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -30,8 +39,10 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
+from django.db.models.fields import AutoFieldMixin
 
 from interviews.models import (
     Amendment,
@@ -51,8 +62,6 @@ from questions.models import Category, Question, RubricAnchor, search_text_for
 
 BENCH_INTERVIEWER = "bench-interviewer"
 BENCH_MANAGER = "bench-manager"
-# Known on purpose: the benchmark signs in through the real login form with it.
-BENCH_PASSWORD = "bench-password-not-a-secret"  # noqa: S105
 MARKER_TABLE = "intervy_load_data"
 
 BENCH_SESSION_QUESTIONS = 10
@@ -441,36 +450,65 @@ def write_marker(sizes: dict[str, Any], fixtures: dict[str, Any], seconds: float
         )
 
 
-# The columns each table's rows are written in: named, not read off the model, so a
-# column another change adds (with a default) does not shift every value after it.
-_COLUMN_NAMES = {
-    "auth_user": "id password last_login is_superuser username first_name last_name email "
+# The fields each model's rows are written in, in order. Rows are plain tuples (COPY
+# takes them as they come, which keeps 500,000 records fast), so their order is named
+# here, once per model; `columns()` turns the names into the table's columns through
+# `_meta` and refuses a list that is not exactly the model's concrete fields. A field
+# another change adds therefore stops the generator with its name (and fails
+# tests/test_generate_load_data.py) instead of being left to its default or shifting the
+# values after it.
+ROW_FIELDS: dict[type[models.Model], str] = {
+    User: "id password last_login is_superuser username first_name last_name email "
     "is_staff is_active date_joined",
-    "questions_category": "id slug name position",
-    "questions_question": "id slug title category_id difficulty status tags prompt answer "
-    "follow_up prompt_html answer_html follow_up_html created_at updated_at search_text",
-    "questions_rubricanchor": "id question_id level text",
-    "interviews_position": "id title description hiring_manager_id is_open created_at",
-    "interviews_candidate": "id full_name email created_by_id created_at",
-    "interviews_interviewtemplate": "id name description position_id target_minutes version "
+    User.groups.through: "user_id group_id",
+    Category: "id slug name position",
+    Question: "id slug title category_id difficulty status tags prompt answer "
+    "follow_up prompt_html answer_html follow_up_html created_at updated_at search_text "
+    "version",
+    RubricAnchor: "id question_id level text",
+    Position: "id title description hiring_manager_id is_open created_at",
+    Candidate: "id full_name email created_by_id created_at",
+    InterviewTemplate: "id name description position_id target_minutes version "
     "cloned_from_id created_by_id created_at updated_at",
-    "interviews_templatequestion": "id template_id question_id order minutes",
-    "interviews_interviewsession": "id candidate_id position_id template_id template_name "
-    "template_version scheduled_at state started_at completed_at created_by_id created_at",
-    "interviews_sessionquestion": "id session_id order source_question_id title category_name "
+    TemplateQuestion: "id template_id question_id order minutes",
+    InterviewSession: "id candidate_id position_id template_id template_name "
+    "template_version scheduled_at state started_at completed_at created_by_id created_at "
+    "cancelled_at invite_sequence",
+    SessionQuestion: "id session_id order source_question_id title category_name "
     "category_slug difficulty prompt prompt_html answer answer_html follow_up follow_up_html "
-    "anchors minutes is_ad_hoc added_by_id",
-    "interviews_scorecard": "id session_id interviewer_id recommendation summary submitted_at "
+    "anchors minutes is_ad_hoc added_by_id question_version",
+    Scorecard: "id session_id interviewer_id recommendation summary submitted_at "
     "current_question_id created_at updated_at",
-    "interviews_questionrecord": "id scorecard_id session_question_id score not_assessed notes "
+    QuestionRecord: "id scorecard_id session_question_id score not_assessed notes "
     "notes_revision follow_up_asked skipped first_shown_at entered_at seconds_spent scored_at "
     "updated_at",
-    "interviews_amendment": "id scorecard_id record_id field old_value new_value reason "
+    Amendment: "id scorecard_id record_id field old_value new_value reason "
     "amended_by_id amended_at",
-    "interviews_auditevent": "id actor_id at session_id scorecard_id session_question_id action "
-    "old_value new_value",
+    AuditEvent: "id actor_id at session_id scorecard_id session_question_id action "
+    "old_value new_value decision_id reason",
 }
-COLUMNS = {table: names.split() for table, names in _COLUMN_NAMES.items()}
+
+
+def columns(model: type[models.Model]) -> list[str]:
+    """The columns of `model`'s table in ROW_FIELDS order, names taken from `_meta`.
+
+    The named fields must be exactly the model's concrete fields; only an automatic
+    primary key may be left out (the sequence numbers those rows, as for the group
+    memberships). Anything else raises ImproperlyConfigured naming the difference.
+    """
+    meta = model._meta
+    names = ROW_FIELDS[model].split()
+    concrete = {field.attname: field for field in meta.concrete_fields}
+    optional = {meta.pk.attname} if isinstance(meta.pk, AutoFieldMixin) else set()
+    missing = sorted(set(concrete) - set(names) - optional)
+    unknown = sorted(set(names) - set(concrete))
+    if missing or unknown or len(names) != len(set(names)):
+        raise ImproperlyConfigured(
+            f"generate_load_data writes {meta.label} rows as ({', '.join(names)}), which is "
+            f"not the model's fields: missing {missing or 'none'}, unknown "
+            f"{unknown or 'none'}. Update ROW_FIELDS and the rows written for it."
+        )
+    return [concrete[name].column for name in names]
 
 
 class LoadData:
@@ -501,6 +539,9 @@ class LoadData:
         self.seed = seed
         self.progress = progress
         self.rng = random.Random(seed)
+        # Drawn from the system's randomness, not the seeded RNG: the same seed gives the
+        # same rows, never the same password.
+        self.password = secrets.token_urlsafe(18)
         # Anchored to the day, so the same seed gives the same rows all day long.
         today = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0)
         self.now = today
@@ -557,11 +598,10 @@ class LoadData:
         *,
         total: int,
         label: str | None = None,
-        cols: list[str] | None = None,
     ) -> None:
-        """COPY rows (tuples in `cols` order, default COLUMNS[table]) into the table."""
+        """COPY rows (tuples in ROW_FIELDS order) into the model's table."""
         table = model._meta.db_table
-        cols = cols or COLUMNS[table]
+        cols = columns(model)
         label = label or model._meta.verbose_name_plural
         bar = Progress(label, total, enabled=self.progress)
         count = 0
@@ -616,7 +656,7 @@ class LoadData:
     def make_users(self) -> None:
         rng = self.rng
         self.n_managers = max(3, self.n_positions // 3)
-        password = make_password(BENCH_PASSWORD)
+        password = make_password(self.password)
         pool_password = make_password(None)  # unusable: pool users never sign in
         first = self.ids.take(User, self.n_interviewers + self.n_managers + 2)
         self.bench_interviewer_id = first
@@ -659,7 +699,6 @@ class LoadData:
             ((uid, gid) for uid, gid in memberships),
             total=len(memberships),
             label="group memberships",
-            cols=["user_id", "group_id"],
         )
 
     def make_bank(self) -> None:
@@ -729,6 +768,7 @@ class LoadData:
                     *(text.prompt, text.answer, text.follow_up),
                     *(text.prompt_html, text.answer_html, text.follow_up_html, created, created),
                     search_text_for(title, text.prompt, text.answer, tags),
+                    1,  # version: as first saved; no edit has made a second
                 )
             )
         self.question_by_id = {q.id: q for q in self.questions}
@@ -946,7 +986,7 @@ class LoadData:
             "interviewer": BENCH_INTERVIEWER,
             "interviewer_id": self.bench_interviewer_id,
             "manager": BENCH_MANAGER,
-            "password": BENCH_PASSWORD,
+            "password": self.password,
             "runner_session": runner.id,
             "runner_questions": len(runner.question_ids),
             "scorecard_session": scorecard_session.id,
@@ -1010,10 +1050,13 @@ class LoadData:
             for s in sessions:
                 started = s.scheduled_at if s.state in ("in_progress", "completed") else None
                 completed = s.scheduled_at + timedelta(hours=1) if s.state == "completed" else None
+                # Called off the day before; the cancel raised the invite's sequence once.
+                cancelled = s.state == "cancelled"
                 yield (
                     *(s.id, s.candidate_id, s.position_id, s.template_id, s.template_name, 1),
                     *(s.scheduled_at, s.state, started, completed, s.created_by_id),
                     s.scheduled_at - timedelta(days=7),
+                    *((s.scheduled_at - timedelta(days=1), 1) if cancelled else (None, 0)),
                 )
 
         self.copy(InterviewSession, session_rows(), total=len(sessions), label="sessions")
@@ -1026,7 +1069,7 @@ class LoadData:
                         *(s.first_sq_id + offset, s.id, offset + 1, qid, q.title),
                         *(q.category[1], q.category[0], q.difficulty, q.prompt, q.prompt_html),
                         *(q.answer, q.answer_html, q.follow_up, q.follow_up_html, q.anchors_json),
-                        *(5, False, None),
+                        *(5, False, None, 1),
                     )
 
         total_sq = sum(len(s.question_ids) for s in sessions)
@@ -1143,7 +1186,7 @@ class LoadData:
             rows = audit_rows()
             first = self.ids.take(AuditEvent, total_audit)
             for index, (who, what) in enumerate(zip(rows, rows, strict=True)):
-                yield (first + index, *who, *what)
+                yield (first + index, *who, *what, None, "")
 
         total_audit = (
             sum(1 for s in sessions if s.state in ("in_progress", "completed"))

@@ -13,6 +13,7 @@ from interviews.pages.exports import CSV_COLUMNS
 from interviews.services.scorecards import amend_scorecard
 from tests.conftest import make_user
 from tests.factories import make_position, make_session
+from tests.pages import assert_refused
 from tests.scorecard_data import card_of, finish, note, records_of, score
 
 pytestmark = pytest.mark.django_db
@@ -190,8 +191,8 @@ def test_the_position_json_lists_its_scorecards(client_for, session, manager, in
 def test_who_may_export_a_position(client_for, session, manager, other_manager, interviewer):
     for name in ("position_export_csv", "position_export_json"):
         url = reverse(f"interviews:{name}", args=[session.position_id])
-        assert client_for(other_manager).get(url).status_code == 404
-        assert client_for(interviewer).get(url).status_code == 403
+        assert_refused(client_for(other_manager).get(url), 404)
+        assert_refused(client_for(interviewer).get(url), 403)
 
 
 @pytest.fixture
