@@ -152,6 +152,26 @@ def question_for_panelist(
     return session, scorecard, question
 
 
+def interviewer_session_for(user: User, session_id: int) -> tuple[InterviewSession, Scorecard]:
+    """The runner's door: `session_for_panelist`, for interviewers only.
+
+    404 for anyone not on the panel, whatever their role (a 403 for a manager would
+    still confirm the session exists), and for a panelist who is no longer an interviewer.
+    """
+    if not is_interviewer(user):
+        raise Http404("No such interview session.")
+    return session_for_panelist(user, session_id)
+
+
+def interviewer_question_for(
+    user: User, session_id: int, order: int
+) -> tuple[InterviewSession, Scorecard, SessionQuestion]:
+    """As `interviewer_session_for`, with the session's question `order` (404 if none)."""
+    if not is_interviewer(user):
+        raise Http404("No such interview session.")
+    return question_for_panelist(user, session_id, order)
+
+
 def own_scorecard_for(user: User, session_id: int) -> tuple[InterviewSession, Scorecard]:
     """The door of the panelist's own scorecard page: interviewers only (403 for other
     roles: the page is theirs to have), and of them only the session's panel (404).

@@ -17,8 +17,9 @@ from interviews.access import (
 from interviews.models import Decision
 from interviews.pages.exports import csv_chunks, export_document, session_decisions
 from intervy.dbrouter import reporting_reads
-from intervy.http import HtmxHttpRequest, private_no_store
+from intervy.http import private_no_store
 from intervy.roles import hiring_manager_required, role_required
+from intervy.typing import AuthenticatedHtmxRequest
 
 
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
@@ -34,7 +35,7 @@ def _json(document: dict, filename: str) -> HttpResponse:
 @private_no_store
 @require_GET
 @role_required
-def session_export_csv(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+def session_export_csv(request: AuthenticatedHtmxRequest, session_id: int) -> HttpResponse:
     session, scorecards = exported_session_scorecards(request.user, session_id)
     response = StreamingHttpResponse(
         csv_chunks(scorecards, decisions=session_decisions(request.user, session) is not None),
@@ -46,7 +47,7 @@ def session_export_csv(request: HtmxHttpRequest, session_id: int) -> HttpRespons
 @private_no_store
 @require_GET
 @role_required
-def session_export_json(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+def session_export_json(request: AuthenticatedHtmxRequest, session_id: int) -> HttpResponse:
     session, scorecards = exported_session_scorecards(request.user, session_id)
     decisions = session_decisions(request.user, session)  # an access rule: on the primary
     with reporting_reads():
@@ -57,7 +58,7 @@ def session_export_json(request: HtmxHttpRequest, session_id: int) -> HttpRespon
 @private_no_store
 @require_GET
 @hiring_manager_required
-def position_export_csv(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
+def position_export_csv(request: AuthenticatedHtmxRequest, position_id: int) -> HttpResponse:
     """Every submitted scorecard of the position, one row per question, streamed."""
     position = position_for_manager(request.user, position_id)
     scorecards = visible_scorecards_for_position(request.user, position).submitted()
@@ -71,7 +72,7 @@ def position_export_csv(request: HtmxHttpRequest, position_id: int) -> HttpRespo
 @private_no_store
 @require_GET
 @hiring_manager_required
-def position_export_json(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
+def position_export_json(request: AuthenticatedHtmxRequest, position_id: int) -> HttpResponse:
     position = position_for_manager(request.user, position_id)
     scorecards = visible_scorecards_for_position(request.user, position).submitted()
     # Only the position's manager and admins reach here: they see every decision.
