@@ -827,7 +827,7 @@ def save_notes(
     form = NotesForm({"notes": payload.notes, "base_revision": payload.base_revision})
     if not form.is_valid():
         if form.is_too_long():
-            return error(request, 413, "too_long", form.errors["notes"][0])
+            return error(request, 413, "too_long", str(form.errors["notes"][0]))
         raise _form_errors(form)
     result = QuestionRecord.save_notes(
         scorecard_id=scorecard.pk,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC
 from typing import Any
 
@@ -135,8 +135,8 @@ def orm_csv_rows(ids: list[int], *, decisions: bool, alias: str) -> Iterator[byt
     if not ids:
         return
     cards = {
-        pk: rest
-        for pk, *rest in Scorecard.objects.using(alias)
+        row[0]: row[1:]
+        for row in Scorecard.objects.using(alias)
         .filter(pk__in=ids)
         .values_list(
             "pk",
@@ -153,11 +153,14 @@ def orm_csv_rows(ids: list[int], *, decisions: bool, alias: str) -> Iterator[byt
     }
     amended_records: set[int] = set()
     amended_cards: set[int] = set()
-    for card_id, record_id in (
+    # The record is nullable (an amendment of the recommendation or summary has none);
+    # django-stubs types the values_list column as a plain int, so the type is said here.
+    amendments: Iterable[tuple[int, int | None]] = (
         Amendment.objects.using(alias)
         .filter(scorecard_id__in=ids)
         .values_list("scorecard_id", "record_id")
-    ):
+    )
+    for card_id, record_id in amendments:
         if record_id is None:
             amended_cards.add(card_id)
         else:
@@ -179,6 +182,7 @@ def orm_csv_rows(ids: list[int], *, decisions: bool, alias: str) -> Iterator[byt
     for pk, (session_id, position_id, candidate_id, *names, summary, submitted_at) in cards.items():
         candidate, position, interviewer, recommendation = names
         stage = stages.get((position_id, candidate_id), "")
+        assert submitted_at is not None  # the ids are of submitted scorecards
         card_cells[pk] = (
             [_cell(candidate), _cell(position), session_id, _cell(interviewer)],
             [

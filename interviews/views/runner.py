@@ -267,7 +267,7 @@ def score(request: AuthenticatedHtmxRequest, session_id: int, order: int) -> Htt
         return _refuse(request, session, scorecard, question, refusal, 409)
     form = ScoreForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, session, scorecard, question, form.errors["score"][0], 400)
+        return _refuse(request, session, scorecard, question, str(form.errors["score"][0]), 400)
     value = form.score_value()
     try:
         record = QuestionRecord.record_score(
@@ -353,7 +353,7 @@ def notes(request: AuthenticatedHtmxRequest, session_id: int, order: int) -> Htt
         status, message = 409, refusal
     elif not form.is_valid():
         status = 413 if form.is_too_long() else 400
-        message = next(iter(form.errors.values()))[0]
+        message = str(next(iter(form.errors.values()))[0])
     else:
         status, message = 200, ""
     if status != 200:

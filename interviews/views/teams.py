@@ -48,7 +48,7 @@ def team_add(request: AuthenticatedHtmxRequest, position_id: int) -> HttpRespons
     position = position_for_manager(request.user, position_id)
     form = TeamMemberForm(request.POST)
     if not form.is_valid():
-        errors = "; ".join(message for field in form.errors.values() for message in field)
+        errors = "; ".join(str(message) for field in form.errors.values() for message in field)
         return _team_response(request, position, form=form, error=errors)
     member = PositionMember.seat(
         position=position,
