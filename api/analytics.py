@@ -329,7 +329,7 @@ def panel_reliability(sections: data.Sections) -> dict[str, Any]:
     )
 
     def rows(breakdown: Mapping[str, Any], names: Mapping[int, str]) -> list[dict[str, Any]]:
-        shaped = [
+        shaped: list[dict[str, Any]] = [
             {"id": int(k), "name": names.get(int(k), ""), "alpha": reliability(r)}
             for k, r in breakdown.items()
         ]

@@ -8,9 +8,11 @@ where it has one. A token acts exactly as its user.
 from __future__ import annotations
 
 import re
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from django import forms
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -50,6 +52,7 @@ from interviews.models import (
     Decision,
     InterviewSession,
     InterviewTemplate,
+    Position,
     PositionMember,
     QuestionRecord,
     Scorecard,
@@ -68,7 +71,18 @@ from interviews.views.runner import NOTES_CONFLICT
 from interviews.views.runner import _refusal as recording_refusal
 from intervy.roles import is_admin, is_curator, reads_the_bank, works_on_templates
 from intervy.typing import AuthenticatedHttpRequest
-from questions.models import Category, Question
+from questions.models import Category, Question, QuestionQuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _PositionShown(TypedDict):
+    position_shown: bool
+
+
+# A template annotated with whether the caller may see its position (`list_templates`).
+type ShownTemplate = WithAnnotations[InterviewTemplate, _PositionShown]
 
 
 class TokenAuth(HttpBearer):
@@ -205,7 +219,7 @@ def _validation(request: HttpRequest, exc: DjangoValidationError) -> HttpRespons
     return error(request, 400, "invalid", message, fields)
 
 
-def _form_errors(form: Any) -> DjangoValidationError:
+def _form_errors(form: forms.BaseForm) -> DjangoValidationError:
     return DjangoValidationError({name: list(errors) for name, errors in form.errors.items()})
 
 
@@ -244,7 +258,7 @@ def paginate(items: QuerySet | list, paging: Paging, shape: Any) -> dict[str, An
     }
 
 
-def _person(user: Any) -> dict[str, Any]:
+def _person(user: User) -> dict[str, Any]:
     return {"id": user.pk, "username": user.get_username(), "name": user.get_full_name()}
 
 
@@ -263,7 +277,7 @@ def _bank_editor(request: AuthenticatedHttpRequest) -> None:
     )
 
 
-def _bank(user: Any) -> QuerySet[Question]:
+def _bank(user: User) -> QuestionQuerySet:
     """Everyone reads the published bank; curators and admins, who edit it, every status."""
     questions = Question.objects.select_related("category")
     if is_admin(user) or is_curator(user):
@@ -390,7 +404,7 @@ def update_question(request: AuthenticatedHttpRequest, slug: str, payload: s.Que
 # --- templates and positions ------------------------------------------------------------
 
 
-def _template(template: InterviewTemplate) -> dict[str, Any]:
+def _template(template: ShownTemplate) -> dict[str, Any]:
     return {
         "id": template.pk,
         "name": template.name,
@@ -448,7 +462,7 @@ def _position(position: Any) -> dict[str, Any]:
     }
 
 
-def _positions(user: Any) -> QuerySet:
+def _positions(user: User) -> QuerySet[Position]:
     return (
         positions_visible_to(user)
         .select_related("hiring_manager")
@@ -481,7 +495,7 @@ def get_position(request: AuthenticatedHttpRequest, position_id: s.Id) -> Any:
     return _position(position)
 
 
-def _attach_candidates(user: Any, positions: list[Any]) -> None:
+def _attach_candidates(user: User, positions: list[Any]) -> None:
     """Each position's candidates the user may see (interviewed for it), one query."""
     by_position: dict[int, list[Any]] = {p.pk: [] for p in positions}
     rows = (
@@ -525,7 +539,7 @@ def _session(session: InterviewSession) -> dict[str, Any]:
     }
 
 
-def _sessions(user: Any) -> QuerySet[InterviewSession]:
+def _sessions(user: User) -> QuerySet[InterviewSession]:
     return (
         sessions_visible_to(user)
         .select_related("candidate", "position")
@@ -576,7 +590,7 @@ def _form_data(values: dict[str, Any]) -> QueryDict:
     return data
 
 
-def _aware(moment: Any) -> Any:
+def _aware(moment: datetime) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 

@@ -302,7 +302,7 @@ def template_generate(request: AuthenticatedHtmxRequest) -> HttpResponse:
             form.add_error(None, str(exc))
     if proposal is not None and request.method == "POST":
         template = template_edits.create_from_proposal(
-            proposal=proposal, name=form.template_name(), by=request.user
+            proposal=proposal, name=form.name_of_template(), by=request.user
         )
         messages.success(request, f"Created “{template.name}” from the blueprint: edit it here.")
         return redirect("interviews:template_builder", template.pk)
