@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -119,7 +120,7 @@ def team_panel_users(positions: QuerySet[Position]) -> QuerySet:
     )
 
 
-def _display_name(user: Any) -> str:
+def _display_name(user: User) -> str:
     full_name = user.get_full_name()
     return f"{full_name} ({user.get_username()})" if full_name else user.get_username()
 
@@ -257,7 +258,7 @@ class ScheduleForm(forms.Form):
             )
         return data
 
-    def candidate_for(self, created_by: Any) -> Candidate:
+    def candidate_for(self, created_by: User) -> Candidate:
         """The chosen candidate, or a new one created from the typed name and email."""
         data = self.cleaned_data
         if data["candidate"]:

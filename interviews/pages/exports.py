@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -73,7 +74,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 type CsvRows = Callable[..., Iterator[bytes]]
 
 
-def session_decisions(user: Any, session: InterviewSession) -> QuerySet[Decision] | None:
+def session_decisions(user: User, session: InterviewSession) -> QuerySet[Decision] | None:
     """The decisions on the session's candidate for its position, or None while the user
     may not see them (`access.blind_to_decisions`: they still owe a scorecard of the loop)."""
     if blind_to_decisions(user, session.position, session.candidate_id):

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -95,7 +96,7 @@ def template_new(request: AuthenticatedHtmxRequest) -> HttpResponse:
 
 
 def _builder_context(
-    user: Any,
+    user: User,
     template: InterviewTemplate,
     filter_data: Mapping[str, Any] | None,
     *,
