@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from interviews.access import AnalyticsAudience, visible_scorecard_ids
@@ -176,7 +177,7 @@ def interviewer_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def interviewer_detail(
-    sections: data.Sections, *, user: Any, person: Any, audience: AnalyticsAudience
+    sections: data.Sections, *, user: User, person: User, audience: AnalyticsAudience
 ) -> dict[str, Any]:
     """One interviewer's figures and the answers, questions and candidates behind them."""
     figure = sections.part(data.INTERVIEWER_ROW_SECTION.format(person.pk))
@@ -329,7 +330,7 @@ def panel_reliability(sections: data.Sections) -> dict[str, Any]:
     )
 
     def rows(breakdown: Mapping[str, Any], names: Mapping[int, str]) -> list[dict[str, Any]]:
-        shaped = [
+        shaped: list[dict[str, Any]] = [
             {"id": int(k), "name": names.get(int(k), ""), "alpha": reliability(r)}
             for k, r in breakdown.items()
         ]

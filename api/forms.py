@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -20,6 +20,6 @@ class TokenForm(forms.Form):
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()
 
-    def expires_at(self):
+    def expires_at(self) -> datetime | None:
         choice = self.cleaned_data["expires"]
         return None if choice == "never" else timezone.now() + timedelta(days=int(choice))

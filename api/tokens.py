@@ -7,9 +7,9 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import F
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ class IssuedToken:
 
 
 def issue_token(
-    *, user: Any, name: str, scope: str = TokenScope.READ, expires_at: datetime | None = None
+    *, user: User, name: str, scope: str = TokenScope.READ, expires_at: datetime | None = None
 ) -> IssuedToken:
     """A new token for `user`; the returned secret is the only copy there will ever be."""
     if scope not in TokenScope.values:

@@ -8,9 +8,11 @@ where it has one. A token acts exactly as its user.
 from __future__ import annotations
 
 import re
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from django import forms
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -50,6 +52,7 @@ from interviews.models import (
     Decision,
     InterviewSession,
     InterviewTemplate,
+    Position,
     PositionMember,
     QuestionRecord,
     Scorecard,
@@ -67,7 +70,19 @@ from interviews.services.scorecards import save_scorecard_draft, submit_scorecar
 from interviews.views.runner import NOTES_CONFLICT
 from interviews.views.runner import _refusal as recording_refusal
 from intervy.roles import is_admin, is_curator, reads_the_bank, works_on_templates
-from questions.models import Category, Question
+from intervy.typing import AuthenticatedHttpRequest
+from questions.models import Category, Question, QuestionQuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _PositionShown(TypedDict):
+    position_shown: bool
+
+
+# A template annotated with whether the caller may see its position (`list_templates`).
+type ShownTemplate = WithAnnotations[InterviewTemplate, _PositionShown]
 
 
 class TokenAuth(HttpBearer):
@@ -133,17 +148,17 @@ def error(
 
 
 @api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _not_found(request: AuthenticatedHttpRequest, exc: Exception) -> HttpResponse:
     return error(request, 404, "not_found", str(exc) or "Not found.")
 
 
 @api.exception_handler(PermissionDenied)
-def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _forbidden(request: AuthenticatedHttpRequest, exc: Exception) -> HttpResponse:
     return error(request, 403, "forbidden", str(exc) or "Your account may not do this.")
 
 
 @api.exception_handler(AuthenticationError)
-def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _unauthenticated(request: AuthenticatedHttpRequest, exc: Exception) -> HttpResponse:
     response = error(
         request, 401, "unauthenticated", "Send a personal access token: Authorization: Bearer …"
     )
@@ -152,20 +167,20 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 @api.exception_handler(RateLimited)
-def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+def _rate_limited(request: AuthenticatedHttpRequest, exc: RateLimited) -> HttpResponse:
     response = error(request, 429, "rate_limited", str(exc))
     response["Retry-After"] = str(exc.retry_after)
     return response
 
 
 @api.exception_handler(HttpError)
-def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+def _http_error(request: AuthenticatedHttpRequest, exc: HttpError) -> HttpResponse:
     code = {403: "forbidden", 404: "not_found", 409: "conflict"}.get(exc.status_code, "invalid")
     return error(request, exc.status_code, code, str(exc))
 
 
 @api.exception_handler(NinjaValidationError)
-def _invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+def _invalid_request(request: AuthenticatedHttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for problem in exc.errors:
         location = [str(part) for part in problem.get("loc", ()) if part not in ("body", "payload")]
@@ -174,17 +189,17 @@ def _invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 
 
 @api.exception_handler(DjangoValidationError)
-def _invalid_domain(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+def _invalid_domain(request: AuthenticatedHttpRequest, exc: DjangoValidationError) -> HttpResponse:
     return _validation(request, exc)
 
 
 @api.exception_handler(ScorecardLocked)
-def _locked(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _locked(request: AuthenticatedHttpRequest, exc: Exception) -> HttpResponse:
     return error(request, 409, "conflict", str(exc))
 
 
 @api.exception_handler(SessionStateError)
-def _wrong_state(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _wrong_state(request: AuthenticatedHttpRequest, exc: Exception) -> HttpResponse:
     return error(request, 409, "conflict", str(exc))
 
 
@@ -204,11 +219,11 @@ def _validation(request: HttpRequest, exc: DjangoValidationError) -> HttpRespons
     return error(request, 400, "invalid", message, fields)
 
 
-def _form_errors(form: Any) -> DjangoValidationError:
+def _form_errors(form: forms.BaseForm) -> DjangoValidationError:
     return DjangoValidationError({name: list(errors) for name, errors in form.errors.items()})
 
 
-def _require_write(request: HttpRequest) -> None:
+def _require_write(request: AuthenticatedHttpRequest) -> None:
     token = getattr(request, "api_token", None)
     if token is not None and not token.may_write:
         raise PermissionDenied("This token is read-only: create one with the write scope.")
@@ -243,18 +258,18 @@ def paginate(items: QuerySet | list, paging: Paging, shape: Any) -> dict[str, An
     }
 
 
-def _person(user: Any) -> dict[str, Any]:
+def _person(user: User) -> dict[str, Any]:
     return {"id": user.pk, "username": user.get_username(), "name": user.get_full_name()}
 
 
 # --- the question bank ---------------------------------------------------------------
 
 
-def _bank_reader(request: HttpRequest) -> None:
+def _bank_reader(request: AuthenticatedHttpRequest) -> None:
     _require(reads_the_bank(request.user))
 
 
-def _bank_editor(request: HttpRequest) -> None:
+def _bank_editor(request: AuthenticatedHttpRequest) -> None:
     _require_write(request)
     _require(
         is_admin(request.user) or is_curator(request.user),
@@ -262,7 +277,7 @@ def _bank_editor(request: HttpRequest) -> None:
     )
 
 
-def _bank(user: Any) -> QuerySet[Question]:
+def _bank(user: User) -> QuestionQuerySet:
     """Everyone reads the published bank; curators and admins, who edit it, every status."""
     questions = Question.objects.select_related("category")
     if is_admin(user) or is_curator(user):
@@ -280,13 +295,13 @@ def _category(category: Category) -> dict[str, Any]:
 
 
 @api.get("/categories/", response={200: s.CategoryPage, **ERRORS}, tags=["bank"])
-def list_categories(request: HttpRequest, paging: Query[Paging]) -> Any:
+def list_categories(request: AuthenticatedHttpRequest, paging: Query[Paging]) -> Any:
     _bank_reader(request)
     return paginate(Category.objects.order_by("position", "name", "pk"), paging, _category)
 
 
 @api.post("/categories/", response={201: s.CategoryOut, **ERRORS}, tags=["bank"])
-def create_category(request: HttpRequest, payload: s.CategoryIn) -> Any:
+def create_category(request: AuthenticatedHttpRequest, payload: s.CategoryIn) -> Any:
     _bank_editor(request)
     category = Category(slug=payload.slug, name=payload.name, position=payload.position)
     category.full_clean()
@@ -321,7 +336,7 @@ class QuestionFilters(Paging):
 
 
 @api.get("/questions/", response={200: s.QuestionPage, **ERRORS}, tags=["bank"])
-def list_questions(request: HttpRequest, filters: Query[QuestionFilters]) -> Any:
+def list_questions(request: AuthenticatedHttpRequest, filters: Query[QuestionFilters]) -> Any:
     _bank_reader(request)
     questions = _bank(request.user)
     if filters.category:
@@ -336,7 +351,7 @@ def list_questions(request: HttpRequest, filters: Query[QuestionFilters]) -> Any
 
 
 @api.get("/questions/{slug}/", response={200: s.QuestionOut, **ERRORS}, tags=["bank"])
-def get_question(request: HttpRequest, slug: str) -> Any:
+def get_question(request: AuthenticatedHttpRequest, slug: str) -> Any:
     _bank_reader(request)
     question = _bank(request.user).filter(slug=_slug(slug)).first()
     if question is None:
@@ -345,7 +360,7 @@ def get_question(request: HttpRequest, slug: str) -> Any:
 
 
 @api.post("/questions/", response={201: s.QuestionOut, **ERRORS}, tags=["bank"])
-def create_question(request: HttpRequest, payload: s.QuestionIn) -> Any:
+def create_question(request: AuthenticatedHttpRequest, payload: s.QuestionIn) -> Any:
     _bank_editor(request)
     category = Category.objects.filter(slug=payload.category).first()
     if category is None:
@@ -370,7 +385,7 @@ def create_question(request: HttpRequest, payload: s.QuestionIn) -> Any:
 
 
 @api.patch("/questions/{slug}/", response={200: s.QuestionOut, **ERRORS}, tags=["bank"])
-def update_question(request: HttpRequest, slug: str, payload: s.QuestionPatch) -> Any:
+def update_question(request: AuthenticatedHttpRequest, slug: str, payload: s.QuestionPatch) -> Any:
     _bank_editor(request)
     question = _bank(request.user).filter(slug=_slug(slug)).first()
     if question is None:
@@ -389,7 +404,7 @@ def update_question(request: HttpRequest, slug: str, payload: s.QuestionPatch) -
 # --- templates and positions ------------------------------------------------------------
 
 
-def _template(template: InterviewTemplate) -> dict[str, Any]:
+def _template(template: ShownTemplate) -> dict[str, Any]:
     return {
         "id": template.pk,
         "name": template.name,
@@ -410,7 +425,7 @@ def _template(template: InterviewTemplate) -> dict[str, Any]:
 
 
 @api.get("/templates/", response={200: s.TemplatePage, **ERRORS}, tags=["templates"])
-def list_templates(request: HttpRequest, paging: Query[Paging]) -> Any:
+def list_templates(request: AuthenticatedHttpRequest, paging: Query[Paging]) -> Any:
     _require(works_on_templates(request.user))
     templates = (
         InterviewTemplate.objects.annotate(
@@ -447,7 +462,7 @@ def _position(position: Any) -> dict[str, Any]:
     }
 
 
-def _positions(user: Any) -> QuerySet:
+def _positions(user: User) -> QuerySet[Position]:
     return (
         positions_visible_to(user)
         .select_related("hiring_manager")
@@ -462,7 +477,7 @@ def _positions(user: Any) -> QuerySet:
 
 
 @api.get("/positions/", response={200: s.PositionPage, **ERRORS}, tags=["positions"])
-def list_positions(request: HttpRequest, paging: Query[Paging]) -> Any:
+def list_positions(request: AuthenticatedHttpRequest, paging: Query[Paging]) -> Any:
     positions = _positions(request.user)
     result = paginate(positions, paging, lambda p: p)
     _attach_candidates(request.user, result["results"])
@@ -471,7 +486,7 @@ def list_positions(request: HttpRequest, paging: Query[Paging]) -> Any:
 
 
 @api.get("/positions/{position_id}/", response={200: s.PositionOut, **ERRORS}, tags=["positions"])
-def get_position(request: HttpRequest, position_id: s.Id) -> Any:
+def get_position(request: AuthenticatedHttpRequest, position_id: s.Id) -> Any:
     positions = _positions(request.user)
     position = positions.filter(pk=position_id).first()
     if position is None:
@@ -480,7 +495,7 @@ def get_position(request: HttpRequest, position_id: s.Id) -> Any:
     return _position(position)
 
 
-def _attach_candidates(user: Any, positions: list[Any]) -> None:
+def _attach_candidates(user: User, positions: list[Any]) -> None:
     """Each position's candidates the user may see (interviewed for it), one query."""
     by_position: dict[int, list[Any]] = {p.pk: [] for p in positions}
     rows = (
@@ -524,7 +539,7 @@ def _session(session: InterviewSession) -> dict[str, Any]:
     }
 
 
-def _sessions(user: Any) -> QuerySet[InterviewSession]:
+def _sessions(user: User) -> QuerySet[InterviewSession]:
     return (
         sessions_visible_to(user)
         .select_related("candidate", "position")
@@ -546,7 +561,7 @@ class SessionFilters(Paging):
 
 
 @api.get("/sessions/", response={200: s.SessionPage, **ERRORS}, tags=["sessions"])
-def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> Any:
+def list_sessions(request: AuthenticatedHttpRequest, filters: Query[SessionFilters]) -> Any:
     sessions = _sessions(request.user)
     if filters.state:
         sessions = sessions.filter(state=filters.state)
@@ -558,7 +573,7 @@ def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> Any:
 
 
 @api.get("/sessions/{session_id}/", response={200: s.SessionOut, **ERRORS}, tags=["sessions"])
-def get_session(request: HttpRequest, session_id: s.Id) -> Any:
+def get_session(request: AuthenticatedHttpRequest, session_id: s.Id) -> Any:
     session = _sessions(request.user).filter(pk=session_id).first()
     if session is None:
         raise Http404("No such interview session.")
@@ -575,12 +590,12 @@ def _form_data(values: dict[str, Any]) -> QueryDict:
     return data
 
 
-def _aware(moment: Any) -> Any:
+def _aware(moment: datetime) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 @api.post("/sessions/", response={201: s.SessionOut, **ERRORS}, tags=["sessions"])
-def create_session(request: HttpRequest, payload: s.ScheduleIn) -> Any:
+def create_session(request: AuthenticatedHttpRequest, payload: s.ScheduleIn) -> Any:
     """Schedule a session, exactly as the "Schedule a session" page does (its form and service)."""
     _require_write(request)
     user = request.user
@@ -631,7 +646,7 @@ def create_session(request: HttpRequest, payload: s.ScheduleIn) -> Any:
 @api.post(
     "/sessions/{session_id}/reschedule/", response={200: s.SessionOut, **ERRORS}, tags=["sessions"]
 )
-def reschedule(request: HttpRequest, session_id: s.Id, payload: s.RescheduleIn) -> Any:
+def reschedule(request: AuthenticatedHttpRequest, session_id: s.Id, payload: s.RescheduleIn) -> Any:
     _require_write(request)
     session = session_for_scheduler(request.user, session_id)
     data = _form_data(
@@ -662,7 +677,7 @@ def reschedule(request: HttpRequest, session_id: s.Id, payload: s.RescheduleIn) 
 @api.post(
     "/sessions/{session_id}/cancel/", response={200: s.SessionOut, **ERRORS}, tags=["sessions"]
 )
-def cancel(request: HttpRequest, session_id: s.Id, payload: s.CancelIn) -> Any:
+def cancel(request: AuthenticatedHttpRequest, session_id: s.Id, payload: s.CancelIn) -> Any:
     _require_write(request)
     session = session_for_scheduler(request.user, session_id)
     form = CancelSessionForm(_form_data({"reason": payload.reason}))
@@ -706,7 +721,7 @@ def _with_records(scorecards: QuerySet[Scorecard]) -> QuerySet[Scorecard]:
     )
 
 
-def _own(request: HttpRequest, session_id: int) -> dict[str, Any]:
+def _own(request: AuthenticatedHttpRequest, session_id: int) -> dict[str, Any]:
     _, scorecard = session_for_panelist(request.user, session_id)
     return _scorecard(_with_records(Scorecard.objects.filter(pk=scorecard.pk)).get())
 
@@ -716,7 +731,7 @@ def _own(request: HttpRequest, session_id: int) -> dict[str, Any]:
     response={200: s.ScorecardOut, **ERRORS},
     tags=["scorecards"],
 )
-def get_own_scorecard(request: HttpRequest, session_id: s.Id) -> Any:
+def get_own_scorecard(request: AuthenticatedHttpRequest, session_id: s.Id) -> Any:
     """The caller's own scorecard on a session they sit on (404 for anyone else)."""
     return _own(request, session_id)
 
@@ -726,7 +741,9 @@ def get_own_scorecard(request: HttpRequest, session_id: s.Id) -> Any:
     response={200: s.ScorecardOut, **ERRORS},
     tags=["scorecards"],
 )
-def update_own_scorecard(request: HttpRequest, session_id: s.Id, payload: s.ScorecardPatch) -> Any:
+def update_own_scorecard(
+    request: AuthenticatedHttpRequest, session_id: s.Id, payload: s.ScorecardPatch
+) -> Any:
     """Keep the overall recommendation and summary of a draft (as the scorecard page's Save)."""
     _require_write(request)
     _, scorecard = session_for_panelist(request.user, session_id)
@@ -746,7 +763,7 @@ def update_own_scorecard(request: HttpRequest, session_id: s.Id, payload: s.Scor
     response={200: s.ScorecardOut, **ERRORS},
     tags=["scorecards"],
 )
-def submit_own_scorecard(request: HttpRequest, session_id: s.Id) -> Any:
+def submit_own_scorecard(request: AuthenticatedHttpRequest, session_id: s.Id) -> Any:
     """Submit: after the interview, with every question scored, not assessed or skipped."""
     _require_write(request)
     _, scorecard = session_for_panelist(request.user, session_id)
@@ -761,7 +778,7 @@ def submit_own_scorecard(request: HttpRequest, session_id: s.Id) -> Any:
 
 
 def _own_question(
-    request: HttpRequest, session_id: int, order: int
+    request: AuthenticatedHttpRequest, session_id: int, order: int
 ) -> tuple[Scorecard, SessionQuestion]:
     session, scorecard, question = question_for_panelist(request.user, session_id, order)
     refusal = recording_refusal(session, scorecard)
@@ -775,7 +792,9 @@ def _own_question(
     response={200: s.RecordOut, **ERRORS},
     tags=["scorecards"],
 )
-def record_score(request: HttpRequest, session_id: s.Id, order: s.Id, payload: s.ScoreIn) -> Any:
+def record_score(
+    request: AuthenticatedHttpRequest, session_id: s.Id, order: s.Id, payload: s.ScoreIn
+) -> Any:
     """A score of 1–4, or not assessed; the same one-statement write as the runner's."""
     _require_write(request)
     if payload.not_assessed == (payload.score is not None):
@@ -812,7 +831,9 @@ def _record(record: QuestionRecord, question: SessionQuestion) -> dict[str, Any]
     response={200: s.NotesOut, **ERRORS},
     tags=["scorecards"],
 )
-def save_notes(request: HttpRequest, session_id: s.Id, order: s.Id, payload: s.NotesIn) -> Any:
+def save_notes(
+    request: AuthenticatedHttpRequest, session_id: s.Id, order: s.Id, payload: s.NotesIn
+) -> Any:
     """Notes edited from `base_revision`; a stale base is a 409 carrying the current text."""
     _require_write(request)
     order = min(order, 32767)
@@ -820,7 +841,7 @@ def save_notes(request: HttpRequest, session_id: s.Id, order: s.Id, payload: s.N
     form = NotesForm({"notes": payload.notes, "base_revision": payload.base_revision})
     if not form.is_valid():
         if form.is_too_long():
-            return error(request, 413, "too_long", form.errors["notes"][0])
+            return error(request, 413, "too_long", str(form.errors["notes"][0]))
         raise _form_errors(form)
     result = QuestionRecord.save_notes(
         scorecard_id=scorecard.pk,
@@ -846,7 +867,9 @@ def save_notes(request: HttpRequest, session_id: s.Id, order: s.Id, payload: s.N
     response={200: s.ScorecardPage, **ERRORS},
     tags=["scorecards"],
 )
-def list_visible_scorecards(request: HttpRequest, session_id: s.Id, paging: Query[Paging]) -> Any:
+def list_visible_scorecards(
+    request: AuthenticatedHttpRequest, session_id: s.Id, paging: Query[Paging]
+) -> Any:
     """The session's scorecards blind review lets the caller see (their own while a draft)."""
     session = session_for_reviewer(request.user, session_id)
     cards = _with_records(visible_scorecards(request.user, session)).order_by(
@@ -858,7 +881,7 @@ def list_visible_scorecards(request: HttpRequest, session_id: s.Id, paging: Quer
 @api.get(
     "/scorecards/{scorecard_id}/", response={200: s.ScorecardOut, **ERRORS}, tags=["scorecards"]
 )
-def get_scorecard(request: HttpRequest, scorecard_id: s.Id) -> Any:
+def get_scorecard(request: AuthenticatedHttpRequest, scorecard_id: s.Id) -> Any:
     card = Scorecard.objects.select_related("session__position").filter(pk=scorecard_id).first()
     if card is None:
         raise Http404("No such scorecard.")
@@ -894,7 +917,7 @@ def _decision(decision: Decision) -> dict[str, Any]:
     tags=["decisions"],
 )
 def list_decisions(
-    request: HttpRequest, position_id: s.Id, candidate_id: s.Id, paging: Query[Paging]
+    request: AuthenticatedHttpRequest, position_id: s.Id, candidate_id: s.Id, paging: Query[Paging]
 ) -> Any:
     """The loop's decisions, newest first; none while the caller's own scorecard is a draft."""
     position, candidate = loop_for(request.user, position_id, candidate_id)
@@ -912,7 +935,7 @@ def list_decisions(
     tags=["decisions"],
 )
 def create_decision(
-    request: HttpRequest, position_id: s.Id, candidate_id: s.Id, payload: s.DecisionIn
+    request: AuthenticatedHttpRequest, position_id: s.Id, candidate_id: s.Id, payload: s.DecisionIn
 ) -> Any:
     _require_write(request)
     position, candidate = loop_for(request.user, position_id, candidate_id)
@@ -948,7 +971,7 @@ class QuestionHealthFilters(AnalyticsFilters):
     )
 
 
-def _analytics_audience(request: HttpRequest) -> AnalyticsAudience:
+def _analytics_audience(request: AuthenticatedHttpRequest) -> AnalyticsAudience:
     # Interviewers, hiring managers and admins, as on the pages; curators and the
     # role-less are refused (the pages' 403).
     _require(may_see_analytics(request.user), "Your account has no analytics.")
@@ -980,7 +1003,9 @@ def _analytics_page(sections: Any, rows: list, filters: Paging) -> dict[str, Any
     response={200: s.InterviewerFiguresPage, **ERRORS},
     tags=["analytics"],
 )
-def list_interviewer_calibration(request: HttpRequest, filters: Query[AnalyticsFilters]) -> Any:
+def list_interviewer_calibration(
+    request: AuthenticatedHttpRequest, filters: Query[AnalyticsFilters]
+) -> Any:
     """Interviewer calibration (the page /analytics/interviewers/): admins every
     interviewer, hiring managers those of their positions, an interviewer their own."""
     audience = _analytics_audience(request)
@@ -994,7 +1019,7 @@ def list_interviewer_calibration(request: HttpRequest, filters: Query[AnalyticsF
     tags=["analytics"],
 )
 def get_interviewer_calibration(
-    request: HttpRequest, user_id: s.Id, filters: Query[AnalyticsFilters]
+    request: AuthenticatedHttpRequest, user_id: s.Id, filters: Query[AnalyticsFilters]
 ) -> Any:
     """One interviewer's calibration and where they differ most from co-panelists
     (404 for an interviewer the caller may not see, as the page)."""
@@ -1015,7 +1040,9 @@ def get_interviewer_calibration(
     response={200: s.QuestionHealthPage, **ERRORS},
     tags=["analytics"],
 )
-def list_question_health(request: HttpRequest, filters: Query[QuestionHealthFilters]) -> Any:
+def list_question_health(
+    request: AuthenticatedHttpRequest, filters: Query[QuestionHealthFilters]
+) -> Any:
     """Question health per question version (the page /analytics/questions/)."""
     audience = _analytics_audience(request)
     scope = _analytics_scope(audience, filters)
@@ -1040,7 +1067,7 @@ def list_question_health(request: HttpRequest, filters: Query[QuestionHealthFilt
     tags=["analytics"],
 )
 def get_question_health(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     question_id: s.Id,
     version: s.Id,
     filters: Query[AnalyticsFilters],
@@ -1064,7 +1091,9 @@ def get_question_health(
     response={200: s.PanelReliabilityOut, **ERRORS},
     tags=["analytics"],
 )
-def get_panel_reliability(request: HttpRequest, filters: Query[AnalyticsFilters]) -> Any:
+def get_panel_reliability(
+    request: AuthenticatedHttpRequest, filters: Query[AnalyticsFilters]
+) -> Any:
     """Panel reliability (the page /analytics/): everything in view, per template and
     per position."""
     audience = _analytics_audience(request)

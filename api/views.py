@@ -15,12 +15,13 @@ from api import tokens
 from api.forms import TokenForm
 from api.models import ApiToken
 from intervy.http import private_no_store
+from intervy.typing import AuthenticatedHttpRequest
 
 
 @private_no_store
 @require_http_methods(["GET", "POST"])
 @login_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List, create (the secret is shown on this one reply only) and revoke one's tokens."""
     issued = None
     status = 200
@@ -48,7 +49,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
     if token is None:
         raise Http404("No such token.")

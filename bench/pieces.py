@@ -77,6 +77,7 @@ from django.urls import get_script_prefix, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.html import format_html  # noqa: E402
 
+import interviews.access as access  # noqa: E402
 import interviews.pages.runner as runner_pages  # noqa: E402
 import interviews.views.runner as runner_views  # noqa: E402
 from interviews.db import records as db_records  # noqa: E402
@@ -446,8 +447,8 @@ def pieces(world: World) -> list[dict[str, Any]]:
             "request": world.notes_json,
             "hand": [],
             "plain": [
-                (runner_views, "session_for_panelist", _orm_session_for_panelist),
-                (runner_views, "question_for_panelist", _orm_question_for_panelist),
+                (access, "session_for_panelist", _orm_session_for_panelist),
+                (access, "question_for_panelist", _orm_question_for_panelist),
             ],
             "in_app": "hand",
         },

@@ -10,8 +10,8 @@ export, count or ordering reaches other people's scores.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -24,15 +24,17 @@ from interviews.models import (
     Position,
     PositionMember,
     Scorecard,
+    ScorecardQuerySet,
     SessionQuestion,
     TeamRole,
 )
 from intervy.roles import is_admin, is_hiring_manager, is_interviewer, works_on_templates
+from intervy.typing import RequestUser
 
 # --- Hiring teams (PRODUCT F1) ----------------------------------------------------------
 
 
-def manages_position(user: Any, position: Position) -> bool:
+def manages_position(user: User, position: Position) -> bool:
     """Admins, and the position's own hiring manager (while they hold that role)."""
     if is_admin(user):
         return True
@@ -41,7 +43,7 @@ def manages_position(user: Any, position: Position) -> bool:
     )
 
 
-def may_schedule_for(user: Any, position: Position) -> bool:
+def may_schedule_for(user: User, position: Position) -> bool:
     """Who schedules, reschedules and cancels a position's sessions: those who manage it,
     and its coordinators."""
     if manages_position(user, position):
@@ -54,12 +56,12 @@ def may_schedule_for(user: Any, position: Position) -> bool:
     )
 
 
-def _seat(user: Any, *, role: str | None = None) -> Exists:
+def _seat(user: User, *, role: str | None = None) -> Exists:
     seats = PositionMember.objects.filter(position=OuterRef("pk"), user_id=user.pk)
     return Exists(seats.filter(role=role) if role else seats)
 
 
-def _managed_q(user: Any, path: str = "") -> Q:
+def _managed_q(user: User, path: str = "") -> Q:
     """`manages_position` as a filter on the positions reached by `path` ("" for Position
     itself, "session__position__" from a scorecard): every position for admins, their own
     for a hiring manager, none for anyone else. One rule, two forms; they change together."""
@@ -70,7 +72,7 @@ def _managed_q(user: Any, path: str = "") -> Q:
     return Q(**{f"{path}pk__in": []})
 
 
-def positions_visible_to(user: Any) -> QuerySet[Position]:
+def positions_visible_to(user: RequestUser) -> QuerySet[Position]:
     """The positions a user is on: admins all; a hiring manager their own; anyone their teams'.
 
     What a user sees of candidates follows from this: a candidate is shown to them only
@@ -84,7 +86,7 @@ def positions_visible_to(user: Any) -> QuerySet[Position]:
     return positions.filter(_managed_q(user) | _seat(user))
 
 
-def positions_schedulable_by(user: Any) -> QuerySet[Position]:
+def positions_schedulable_by(user: RequestUser) -> QuerySet[Position]:
     """The positions `may_schedule_for` allows, as one query (open and closed alike)."""
     positions = Position.objects.all()
     if is_admin(user):
@@ -94,7 +96,7 @@ def positions_schedulable_by(user: Any) -> QuerySet[Position]:
     return positions.filter(_managed_q(user) | _seat(user, role=TeamRole.COORDINATOR))
 
 
-def candidates_visible_to(user: Any) -> QuerySet[Candidate]:
+def candidates_visible_to(user: RequestUser) -> QuerySet[Candidate]:
     """Candidates of the positions the user is on, and those they entered (admins: all)."""
     if is_admin(user):
         return Candidate.objects.all()
@@ -108,7 +110,7 @@ def candidates_visible_to(user: Any) -> QuerySet[Candidate]:
     return Candidate.objects.filter(on_their_positions | Q(created_by_id=user.pk))
 
 
-def may_edit_template(user: Any, template: InterviewTemplate) -> bool:
+def may_edit_template(user: RequestUser, template: InterviewTemplate) -> bool:
     """Its owner, the hiring manager of its position, or an admin; everyone else clones it.
 
     Reads `template.position` (select_related it where a page asks this).
@@ -119,10 +121,10 @@ def may_edit_template(user: Any, template: InterviewTemplate) -> bool:
         return False
     if template.created_by_id is not None and template.created_by_id == user.pk:
         return True
-    return template.position_id is not None and manages_position(user, template.position)
+    return template.position is not None and manages_position(user, template.position)
 
 
-def session_for_panelist(user: Any, session_id: int) -> tuple[InterviewSession, Scorecard]:
+def session_for_panelist(user: User, session_id: int) -> tuple[InterviewSession, Scorecard]:
     """The session and the user's own scorecard on it; 404 unless the user is on the panel.
 
     The session comes with its candidate and position, which every runner page shows.
@@ -135,7 +137,7 @@ def session_for_panelist(user: Any, session_id: int) -> tuple[InterviewSession, 
 
 
 def question_for_panelist(
-    user: Any, session_id: int, order: int
+    user: User, session_id: int, order: int
 ) -> tuple[InterviewSession, Scorecard, SessionQuestion]:
     """As session_for_panelist, plus the session's question `order` (404 if it has none).
 
@@ -150,7 +152,27 @@ def question_for_panelist(
     return session, scorecard, question
 
 
-def own_scorecard_for(user: Any, session_id: int) -> tuple[InterviewSession, Scorecard]:
+def interviewer_session_for(user: User, session_id: int) -> tuple[InterviewSession, Scorecard]:
+    """The runner's door: `session_for_panelist`, for interviewers only.
+
+    404 for anyone not on the panel, whatever their role (a 403 for a manager would
+    still confirm the session exists), and for a panelist who is no longer an interviewer.
+    """
+    if not is_interviewer(user):
+        raise Http404("No such interview session.")
+    return session_for_panelist(user, session_id)
+
+
+def interviewer_question_for(
+    user: User, session_id: int, order: int
+) -> tuple[InterviewSession, Scorecard, SessionQuestion]:
+    """As `interviewer_session_for`, with the session's question `order` (404 if none)."""
+    if not is_interviewer(user):
+        raise Http404("No such interview session.")
+    return question_for_panelist(user, session_id, order)
+
+
+def own_scorecard_for(user: User, session_id: int) -> tuple[InterviewSession, Scorecard]:
     """The door of the panelist's own scorecard page: interviewers only (403 for other
     roles: the page is theirs to have), and of them only the session's panel (404).
 
@@ -162,7 +184,7 @@ def own_scorecard_for(user: Any, session_id: int) -> tuple[InterviewSession, Sco
     return session_for_panelist(user, session_id)
 
 
-def scorecard_for_reader(user: Any, scorecard_id: int) -> tuple[InterviewSession, Scorecard]:
+def scorecard_for_reader(user: User, scorecard_id: int) -> tuple[InterviewSession, Scorecard]:
     """A scorecard blind review lets the user read, with its session (and the session's
     candidate and position) and its interviewer; 404 for any other."""
     found = (
@@ -184,24 +206,24 @@ def scorecard_for_reader(user: Any, scorecard_id: int) -> tuple[InterviewSession
     return session, shown
 
 
-def sees_audit_trail(user: Any, session: InterviewSession) -> bool:
+def sees_audit_trail(user: User, session: InterviewSession) -> bool:
     """The audit trail is for admins and the position's hiring manager, not the panel."""
     return manages_position(user, session.position)
 
 
-def positions_for_manager(user: Any) -> QuerySet[Position]:
+def positions_for_manager(user: User) -> QuerySet[Position]:
     """The positions this user manages (`manages_position`): their own, or all for admins."""
     return Position.objects.filter(_managed_q(user))
 
 
-def position_for_manager(user: Any, position_id: int) -> Position:
+def position_for_manager(user: User, position_id: int) -> Position:
     position = positions_for_manager(user).filter(pk=position_id).first()
     if position is None:
         raise Http404("No such position.")
     return position
 
 
-def loop_for(user: Any, position_id: int, candidate_id: int) -> tuple[Position, Candidate]:
+def loop_for(user: User, position_id: int, candidate_id: int) -> tuple[Position, Candidate]:
     """The position and candidate of a candidate's loop the user may open; 404 otherwise.
 
     A loop is the candidate's sessions for the position, so a candidate never interviewed
@@ -227,7 +249,9 @@ def loop_for(user: Any, position_id: int, candidate_id: int) -> tuple[Position, 
     return position, candidate
 
 
-def loop_for_decision(user: Any, position_id: int, candidate_id: int) -> tuple[Position, Candidate]:
+def loop_for_decision(
+    user: User, position_id: int, candidate_id: int
+) -> tuple[Position, Candidate]:
     """`loop_for`, for recording a decision on it: its readers who do not manage the
     position are refused (403: they see the loop, so its existence is no secret)."""
     position, candidate = loop_for(user, position_id, candidate_id)
@@ -236,7 +260,7 @@ def loop_for_decision(user: Any, position_id: int, candidate_id: int) -> tuple[P
     return position, candidate
 
 
-def blind_to_decisions(user: Any, position: Position, candidate_id: int) -> bool:
+def blind_to_decisions(user: User, position: Position, candidate_id: int) -> bool:
     """True while the user has an unsubmitted scorecard in this loop, unless they decide.
 
     A decision's rationale speaks about the panels' findings, so a panelist still
@@ -252,7 +276,7 @@ def blind_to_decisions(user: Any, position: Position, candidate_id: int) -> bool
     )
 
 
-def session_for_reviewer(user: Any, session_id: int) -> InterviewSession:
+def session_for_reviewer(user: User, session_id: int) -> InterviewSession:
     """A session the user may review: as its position's hiring manager, an admin or a panelist."""
     session = (
         InterviewSession.objects.select_related("candidate", "position")
@@ -264,13 +288,13 @@ def session_for_reviewer(user: Any, session_id: int) -> InterviewSession:
     return session
 
 
-def can_review(user: Any, session: InterviewSession) -> bool:
+def can_review(user: User, session: InterviewSession) -> bool:
     if manages_position(user, session.position):
         return True
     return session.scorecards.filter(interviewer_id=user.pk).exists()
 
 
-def visible_scorecards(user: Any, session: InterviewSession) -> QuerySet[Scorecard]:
+def visible_scorecards(user: User, session: InterviewSession) -> ScorecardQuerySet:
     """The scorecards of `session` this user may see (PRODUCT D2, leak-proof blind review).
 
     - A panelist always sees their own; the others' only once their own is submitted,
@@ -287,7 +311,7 @@ def visible_scorecards(user: Any, session: InterviewSession) -> QuerySet[Scoreca
     return scorecards.none()
 
 
-def _own_card(user: Any, session: InterviewSession) -> Scorecard | None:
+def _own_card(user: User, session: InterviewSession) -> Scorecard | None:
     return (
         Scorecard.objects.filter(session=session, interviewer_id=user.pk)
         .only("pk", "submitted_at")
@@ -300,15 +324,15 @@ def _blind(own_card: Scorecard | None) -> bool:
     return own_card is not None and own_card.submitted_at is None
 
 
-def blind_for(user: Any, session: InterviewSession) -> bool:
+def blind_for(user: User, session: InterviewSession) -> bool:
     """True while the user sits on the session's panel and has not submitted: they see no
     one else's scorecard of it, nor how many have submitted (PRODUCT D2)."""
     return _blind(_own_card(user, session))
 
 
 def exported_session_scorecards(
-    user: Any, session_id: int
-) -> tuple[InterviewSession, QuerySet[Scorecard]]:
+    user: User, session_id: int
+) -> tuple[InterviewSession, ScorecardQuerySet]:
     """The session and its submitted scorecards this user may export; 404 if none may be.
 
     A panelist who has not submitted exports nothing — not even an empty file that would
@@ -321,8 +345,8 @@ def exported_session_scorecards(
 
 
 def visible_scorecards_for_positions(
-    user: Any, positions: QuerySet[Position]
-) -> QuerySet[Scorecard]:
+    user: User, positions: QuerySet[Position]
+) -> ScorecardQuerySet:
     """`visible_scorecards` for every session of these positions, as one query.
 
     The same rules, stated over many sessions so the hiring manager's pages and exports
@@ -334,12 +358,12 @@ def visible_scorecards_for_positions(
     return _visible_to(user, Scorecard.objects.filter(session__position__in=positions))
 
 
-def visible_scorecards_for_position(user: Any, position: Position) -> QuerySet[Scorecard]:
+def visible_scorecards_for_position(user: User, position: Position) -> ScorecardQuerySet:
     """`visible_scorecards_for_positions` for one position, filtered by its id."""
     return _visible_to(user, Scorecard.objects.filter(session__position_id=position.pk))
 
 
-def _visible_to(user: Any, scorecards: QuerySet[Scorecard]) -> QuerySet[Scorecard]:
+def _visible_to(user: User, scorecards: ScorecardQuerySet) -> ScorecardQuerySet:
     """The rules of `visible_scorecards_for_positions` applied to `scorecards`.
 
     The user's own scorecard on each session comes in by a join ("mine": at most one per
@@ -348,7 +372,7 @@ def _visible_to(user: Any, scorecards: QuerySet[Scorecard]) -> QuerySet[Scorecar
     position's export (14 ms at benchmark size); with the join it reads the position's
     sessions and their scorecards by index (1 ms).
     """
-    scorecards = scorecards.annotate(
+    scorecards = scorecards.alias(
         mine=FilteredRelation(
             "session__scorecards", condition=Q(session__scorecards__interviewer_id=user.pk)
         )
@@ -362,7 +386,7 @@ def _visible_to(user: Any, scorecards: QuerySet[Scorecard]) -> QuerySet[Scorecar
     return scorecards.filter(visible)
 
 
-def session_for_scheduler(user: Any, session_id: int) -> InterviewSession:
+def session_for_scheduler(user: User, session_id: int) -> InterviewSession:
     """A session whose schedule the user may change; 404 for anyone else."""
     session = (
         InterviewSession.objects.select_related("candidate", "position")
@@ -374,7 +398,7 @@ def session_for_scheduler(user: Any, session_id: int) -> InterviewSession:
     return session
 
 
-def sessions_visible_to(user: Any) -> QuerySet[InterviewSession]:
+def sessions_visible_to(user: RequestUser) -> QuerySet[InterviewSession]:
     """The sessions some door already opens to the user, as one query (the API's list).
 
     Its panel's (session_for_panelist), its position's reviewers' (session_for_reviewer:
@@ -410,12 +434,12 @@ class AnalyticsAudience:
         return self.all_interviewers or interviewer_id == self.user_id
 
 
-def may_see_analytics(user: Any) -> bool:
+def may_see_analytics(user: User) -> bool:
     """Interviewers, hiring managers and admins; curators and the role-less see nothing."""
     return works_on_templates(user)
 
 
-def analytics_audience(user: Any) -> AnalyticsAudience:
+def analytics_audience(user: User) -> AnalyticsAudience:
     """Whose figures and which data (ANALYTICS.md: figures about people are scoped).
 
     - Admins: every interviewer, every position.
@@ -433,7 +457,7 @@ def analytics_audience(user: Any) -> AnalyticsAudience:
     return AnalyticsAudience(user.pk, None, all_interviewers=False)
 
 
-def analytics_interviewer_for(user: Any, interviewer_id: int) -> tuple[Any, AnalyticsAudience]:
+def analytics_interviewer_for(user: User, interviewer_id: int) -> tuple[User, AnalyticsAudience]:
     """The interviewer whose calibration page the user may open, and the user's audience.
 
     One's own page; a hiring manager's, of an interviewer on a panel of their positions;
@@ -465,7 +489,7 @@ def analytics_positions_for(audience: AnalyticsAudience) -> QuerySet[Position]:
 
 
 def visible_scorecard_ids(
-    user: Any, *, interviewer_id: int, session_ids: list[int]
+    user: User, *, interviewer_id: int, session_ids: list[int]
 ) -> dict[int, int]:
     """session → the interviewer's scorecard on it, for the sessions the user may read
     that scorecard on (blind review's door, one query)."""

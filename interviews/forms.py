@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils import timezone
 from interviews.blueprint import DIFFICULTIES, Blueprint
 from interviews.models import Candidate, InterviewTemplate, Position, PositionMember, TeamRole
 from intervy.roles import INTERVIEWERS
+from intervy.typing import form_field
 from questions.models import Category, Question
 
 MAX_TEMPLATE_MINUTES = 240
@@ -28,11 +30,11 @@ class TemplateDetailsForm(forms.ModelForm):
     def __init__(self, *args: Any, positions: QuerySet[Position], **kwargs: Any) -> None:
         """`positions`: those the editor is on; the template's own stays choosable too."""
         super().__init__(*args, **kwargs)
-        self.fields["target_minutes"].min_value = 1
-        self.fields["target_minutes"].max_value = MAX_TEMPLATE_MINUTES
+        form_field(self, "target_minutes", forms.IntegerField).min_value = 1
+        form_field(self, "target_minutes", forms.IntegerField).max_value = MAX_TEMPLATE_MINUTES
         self.fields["target_minutes"].widget.attrs.update(min=1, max=MAX_TEMPLATE_MINUTES)
         current = Q(pk=self.instance.position_id) if self.instance.position_id else Q(pk__in=[])
-        self.fields["position"].queryset = Position.objects.filter(
+        form_field(self, "position", forms.ModelChoiceField).queryset = Position.objects.filter(
             Q(is_open=True, pk__in=positions.values("pk")) | current
         )
         self.fields["position"].required = False
@@ -69,9 +71,10 @@ class BlueprintForm(forms.Form):
     name = forms.CharField(required=False, max_length=200, label="Name (optional)")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        shares = [data.get(level) for level in DIFFICULTIES]
-        if all(share is not None for share in shares) and sum(shares) != 100:
+        super().clean()
+        data = self.cleaned_data
+        shares: list[int] = [data[level] for level in DIFFICULTIES if data.get(level) is not None]
+        if len(shares) == len(DIFFICULTIES) and sum(shares) != 100:
             raise forms.ValidationError(
                 f"The difficulty mix must sum to 100% (it sums to {sum(shares)}%)."
             )
@@ -87,7 +90,8 @@ class BlueprintForm(forms.Form):
             mix={level: data[level] for level in DIFFICULTIES},
         )
 
-    def template_name(self) -> str:
+    def name_of_template(self) -> str:
+        # Not `template_name`: on a form that is the template the form renders with.
         return (
             self.cleaned_data["name"].strip() or f"Blueprint — {self.cleaned_data['minutes']} min"
         )
@@ -116,7 +120,7 @@ def team_panel_users(positions: QuerySet[Position]) -> QuerySet:
     )
 
 
-def _display_name(user: Any) -> str:
+def _display_name(user: User) -> str:
     full_name = user.get_full_name()
     return f"{full_name} ({user.get_username()})" if full_name else user.get_username()
 
@@ -175,7 +179,7 @@ class ScheduleForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         open_positions = positions.filter(is_open=True)
-        self.fields["position"].queryset = open_positions
+        form_field(self, "position", forms.ModelChoiceField).queryset = open_positions
         # With htmx, choosing a position swaps in its team as the panel choices.
         self.fields["position"].widget.attrs.update(
             {
@@ -185,12 +189,12 @@ class ScheduleForm(forms.Form):
                 "data-hx-trigger": "change",
             }
         )
-        self.fields["candidate"].queryset = candidates
+        form_field(self, "candidate", forms.ModelChoiceField).queryset = candidates
         self.chosen_position = chosen_position
         self.open_positions = open_positions
         # A sent form accepts any interviewer here, so that clean() can name whoever is
         # not on the chosen position's team; a form to fill in offers only the team.
-        self.fields["interviewers"].queryset = interviewer_users()
+        form_field(self, "interviewers", forms.ModelChoiceField).queryset = interviewer_users()
         if not self.is_bound:
             self.show_team_of_chosen_position()
             self.initial.setdefault(
@@ -207,7 +211,9 @@ class ScheduleForm(forms.Form):
         positions = self.open_positions
         if self.chosen_position is not None:
             positions = positions.filter(pk=self.chosen_position.pk)
-        self.fields["interviewers"].queryset = team_panel_users(positions)
+        form_field(self, "interviewers", forms.ModelChoiceField).queryset = team_panel_users(
+            positions
+        )
 
     def clean_interviewers(self) -> list[Any]:
         return list(self.cleaned_data["interviewers"])
@@ -222,7 +228,8 @@ class ScheduleForm(forms.Form):
         return template
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         position, panel = data.get("position"), data.get("interviewers")
         if position is not None and panel:
             team = set(
@@ -251,7 +258,7 @@ class ScheduleForm(forms.Form):
             )
         return data
 
-    def candidate_for(self, created_by: Any) -> Candidate:
+    def candidate_for(self, created_by: User) -> Candidate:
         """The chosen candidate, or a new one created from the typed name and email."""
         data = self.cleaned_data
         if data["candidate"]:
@@ -275,7 +282,7 @@ class TeamMemberForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = interviewer_users()
+        form_field(self, "user", forms.ModelChoiceField).queryset = interviewer_users()
 
 
 class RescheduleForm(forms.Form):
@@ -306,7 +313,7 @@ class RescheduleForm(forms.Form):
         already sits on the panel may stay on it though they have left the team."""
         super().__init__(*args, **kwargs)
         team = team_panel_users(Position.objects.filter(pk=position.pk))
-        self.fields["interviewers"].queryset = (
+        form_field(self, "interviewers", forms.ModelChoiceField).queryset = (
             get_user_model()
             .objects.filter(Q(pk__in=team.values("pk")) | Q(pk__in=panel_ids))
             .order_by("username")

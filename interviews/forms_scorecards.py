@@ -15,6 +15,7 @@ from interviews.models import (
     Recommendation,
     in_words,
 )
+from intervy.typing import form_field
 
 SAVE_DRAFT = "draft"
 SUBMIT = "submit"
@@ -52,7 +53,8 @@ class ScorecardForm(forms.Form):
         return self.is_bound and self.data.get("action") == SUBMIT
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("action") == SUBMIT:
             if not cleaned.get("recommendation") and "recommendation" not in self.errors:
                 self.add_error("recommendation", "Choose an overall recommendation to submit.")
@@ -95,10 +97,11 @@ class AmendmentForm(forms.Form):
     def __init__(self, *args: Any, records: Sequence[QuestionRecord], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.records = {record.pk: record for record in records}
-        self.fields["target"].choices = amendment_targets(records)
+        form_field(self, "target", forms.ChoiceField).choices = amendment_targets(records)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         target = cleaned.get("target")
         if not target:
             return cleaned
@@ -135,7 +138,9 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: Sequence[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["candidate"].choices = [(str(pk), name) for pk, name in candidates]
+        form_field(self, "candidate", forms.ChoiceField).choices = [
+            (str(pk), name) for pk, name in candidates
+        ]
 
     def clean_candidate(self) -> list[int]:
         chosen = list(dict.fromkeys(self.cleaned_data["candidate"]))

@@ -11,6 +11,7 @@ a `RequestUser`.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 
@@ -26,3 +27,12 @@ class AuthenticatedHttpRequest(HttpRequest):
 
 class AuthenticatedHtmxRequest(HtmxHttpRequest):
     user: User
+
+
+def form_field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """`form.fields[name]`, known to be a `kind` (django-stubs types every field `Field`),
+    for a form that sets a field's queryset, choices or bounds when it is built."""
+    found = form.fields[name]
+    if not isinstance(found, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(found).__name__}")
+    return found

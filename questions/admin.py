@@ -6,9 +6,11 @@ import secrets
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import CharField, Count, F, Func, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -68,7 +70,9 @@ class RubricAnchorInline(admin.TabularInline):
     verbose_name = "rubric anchor"
     verbose_name_plural = "rubric anchors (what a 1, 2, 3 and 4 answer sounds like)"
 
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any):
+    def get_formset(
+        self, request: HttpRequest, obj: Question | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet[RubricAnchor, Question, Any]]:
         # Refuse a tampered POST with fewer or more than four rows, not just render four.
         return super().get_formset(request, obj, validate_min=True, validate_max=True, **kwargs)
 
@@ -131,7 +135,13 @@ class QuestionAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
         return super().get_queryset(request).with_tags_text()  # type: ignore[attr-defined]
 
-    def get_formset_kwargs(self, request: HttpRequest, obj: Any, inline: Any, prefix: str):
+    def get_formset_kwargs(
+        self,
+        request: HttpRequest,
+        obj: Question | None,
+        inline: InlineModelAdmin[Any, Any],
+        prefix: str,
+    ) -> dict[str, Any]:
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, RubricAnchorInline) and (obj is None or obj.pk is None):
             # A new question starts with its four levels filled in, text to write.
@@ -205,7 +215,9 @@ class QuestionAdmin(admin.ModelAdmin):
     def can_upload_pack(self, request: HttpRequest) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         extra_context = {**(extra_context or {}), "can_upload_pack": self.can_upload_pack(request)}
         return super().changelist_view(request, extra_context)
 
@@ -236,7 +248,8 @@ class QuestionAdmin(admin.ModelAdmin):
         if request.method == "POST":
             form = PackUploadForm(request.POST, request.FILES)
             if form.is_valid():
-                name = request.FILES["pack"].name or "upload.yaml"
+                upload = request.FILES.get("pack")
+                name = (upload.name if upload is not None else None) or "upload.yaml"
                 text = form.cleaned_data["pack"]
                 try:
                     plan = plan_pack(parse_pack(text, name))

@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.forms.models import BaseInlineFormSet
 from django.utils.safestring import SafeString, mark_safe
 
+from intervy.typing import form_field
 from questions.models import RUBRIC_LEVELS, Category, Difficulty, Question, RubricAnchor
 from questions.pack import PACK_MAX_BYTES, TAG_PATTERN
 
@@ -64,7 +65,7 @@ class BankFilterForm(forms.Form):
         # Choices come from lists the view fetched once, so the form adds no queries.
         super().__init__(data)
         self.categories = {category.slug: category for category in categories}
-        self.fields["category"].choices = [
+        form_field(self, "category", forms.ChoiceField).choices = [
             ("", "Any category"),
             *((category.slug, category.name) for category in categories),
         ]
@@ -163,7 +164,7 @@ class QuestionAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in Question.MARKDOWN_FIELDS:
             # Not stripped: a trailing newline is part of the text a pack round-trips.
-            self.fields[name].strip = False
+            form_field(self, name, forms.CharField).strip = False
         self.fields[
             "tags"
         ].help_text = (
@@ -200,7 +201,7 @@ class RubricAnchorForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["text"].strip = False
+        form_field(self, "text", forms.CharField).strip = False
 
     def clean_text(self) -> str:
         text = _normalize_newlines(self.cleaned_data["text"])

@@ -7,11 +7,15 @@ never per request.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from html import escape
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererProtocol
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
@@ -39,7 +43,13 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
 _MD = MarkdownIt("commonmark", {"html": False, "highlight": _highlight}).enable("table")
 
 
-def _image_as_text(renderer, tokens, idx, options, env) -> str:  # noqa: ANN001 (markdown-it's)
+def _image_as_text(
+    renderer: RendererProtocol,
+    tokens: Sequence[Token],
+    idx: int,
+    options: OptionsDict,
+    env: EnvType,
+) -> str:
     """No images at all: a browser fetches an image by itself, with the reader's cookies.
 
     A co-panelist's prompt with `![](/sessions/1/...)` would otherwise make every reader's

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -89,7 +90,7 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         compared by id, so no join to the categories is needed, and with the status and
         the difficulty it is what the (status, category, difficulty) index serves.
         """
-        queryset = self
+        queryset: QuestionQuerySet = self
         if text:
             queryset = queryset.search(text)
         if category is not None:
@@ -110,7 +111,11 @@ TAGS_CACHE_SECONDS = 60
 
 def published_tags() -> list[str]:
     """Every tag used by a published question, sorted; cached for a minute."""
-    return cache.get_or_set(TAGS_CACHE_KEY, _query_published_tags, TAGS_CACHE_SECONDS)
+    # get_or_set returns the cached or freshly computed list; None only from a broken cache.
+    tags: list[str] = (
+        cache.get_or_set(TAGS_CACHE_KEY, _query_published_tags, TAGS_CACHE_SECONDS) or []
+    )
+    return tags
 
 
 def _query_published_tags() -> list[str]:
@@ -188,7 +193,7 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The HTML and the search text are caches of the sources; every writer (admin, pack
         # loader, runner) must keep them in step, so they are refreshed here rather than
         # trusted to each caller. A save limited to other fields (a status change) skips

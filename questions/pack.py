@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Field
 
 from questions.models import (
     RUBRIC_LEVELS,
@@ -53,11 +54,20 @@ COMPARED_FIELDS = Question.CONTENT_FIELDS
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 TAG_PATTERN = re.compile(r"[a-z0-9-]+")
-_SLUG_MAX = Question._meta.get_field("slug").max_length
-_CATEGORY_SLUG_MAX = Category._meta.get_field("slug").max_length
-_CATEGORY_NAME_MAX = Category._meta.get_field("name").max_length
-_TITLE_MAX = Question._meta.get_field("title").max_length
-_TAG_MAX = Question._meta.get_field("tags").base_field.max_length
+
+
+def _max_length(field: Field[Any, Any]) -> int:
+    """A CharField's `max_length` (Django types it optional; these fields all set one)."""
+    if field.max_length is None:
+        raise ImproperlyConfigured(f"{field} needs a max_length for pack checks")
+    return field.max_length
+
+
+_SLUG_MAX = _max_length(Question._meta.get_field("slug"))
+_CATEGORY_SLUG_MAX = _max_length(Category._meta.get_field("slug"))
+_CATEGORY_NAME_MAX = _max_length(Category._meta.get_field("name"))
+_TITLE_MAX = _max_length(Question._meta.get_field("title"))
+_TAG_MAX = _max_length(Question._meta.get_field("tags").base_field)
 
 
 # --- Errors -----------------------------------------------------------------------------
@@ -196,7 +206,7 @@ class _StrictLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: set[Any] = set()
         for key_node, _value in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             try:
                 duplicate = key in seen
                 seen.add(key)
@@ -384,6 +394,8 @@ class _Checker:
             self.error(file, item, "name", name_problem)
         if not ok or name_problem:
             return
+        # Both were checked above (`_is_slug`, `_text_problem`); this tells the type checker.
+        assert isinstance(slug, str) and isinstance(name, str)
         if slug in self.category_sources:
             previous = next(c for c in self.categories if c.slug == slug)
             if previous.name != name:
@@ -446,6 +458,10 @@ class _Checker:
         problem("rubric", _rubric_problem(rubric))
         if not ok:
             return
+        # Each was checked above; this tells the type checker what the checks established.
+        assert isinstance(slug, str) and isinstance(category, str)
+        assert isinstance(difficulty, str) and isinstance(status, str)
+        assert isinstance(tags, list) and isinstance(rubric, dict)
         self.question_sources[slug] = file
         self.questions.append(
             QuestionSpec(
@@ -744,16 +760,16 @@ def _apply(pack: Pack) -> PackPlan:
         )
     }
     category_changes = []
-    for spec in pack.categories:
-        category = stored_categories.get(spec.slug)
-        change = _category_change(spec, category)
+    for category_spec in pack.categories:
+        category = stored_categories.get(category_spec.slug)
+        change = _category_change(category_spec, category)
         category_changes.append(change)
         if change.action == "create":
-            stored_categories[spec.slug] = Category.objects.create(
-                slug=spec.slug, name=spec.name, position=spec.position
+            stored_categories[category_spec.slug] = Category.objects.create(
+                slug=category_spec.slug, name=category_spec.name, position=category_spec.position
             )
         elif change.action == "update" and category is not None:
-            category.name, category.position = spec.name, spec.position
+            category.name, category.position = category_spec.name, category_spec.position
             category.save(update_fields=["name", "position"])
     wanted_categories = {q.category for q in pack.questions} - set(stored_categories)
     stored_categories.update(Category.objects.in_bulk(list(wanted_categories), field_name="slug"))

@@ -504,13 +504,13 @@ def compute_sections(scope: Scope, *, bootstrap: bool = True) -> dict[str, dict[
     }
     for row in table:
         sections[question_row_section(row)] = row
-    for interviewer, row in interviewer_rows.items():
-        sections[INTERVIEWER_ROW_SECTION.format(interviewer)] = jsonable(row)
+    for interviewer, interviewer_row in interviewer_rows.items():
+        sections[INTERVIEWER_ROW_SECTION.format(interviewer)] = jsonable(interviewer_row)
         deviations = figures.interviewer_deviations(groups, interviewer)
         sections[INTERVIEWER_SECTION.format(interviewer)] = _interviewer_detail(deviations)
     versions: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for (question, _), row in question_rows.items():
-        versions[question].append(_question_detail(row))
+    for (question, _), question_figures in question_rows.items():
+        versions[question].append(_question_detail(question_figures))
     for question, rows in versions.items():
         sections[QUESTION_SECTION.format(question)] = {"versions": rows}
     return sections

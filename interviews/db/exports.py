@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import Model
 
+from interviews.db.names import column
 from interviews.models import (
     OUTCOMES,
     Amendment,
@@ -36,8 +37,8 @@ def _table(model: type[Model]) -> str:
 
 
 def _col(model: type[Model], name: str, alias: str = "") -> str:
-    column = connections["default"].ops.quote_name(model._meta.get_field(name).column)
-    return f"{alias}.{column}" if alias else column
+    quoted = connections["default"].ops.quote_name(column(model._meta.get_field(name)))
+    return f"{alias}.{quoted}" if alias else quoted
 
 
 # A text cell. A spreadsheet runs a cell that starts with = + - @ tab or CR as a formula

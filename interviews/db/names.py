@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import functools
 from types import SimpleNamespace
+from typing import Any
 
 from django.db import connection, models
+
+
+def column(field: models.Field[Any, Any] | models.ForeignObjectRel) -> str:
+    """A concrete field's column name (django types `Field.column` optional: a relation's
+    reverse side, or a field with no column, has none; asking for one is a bug)."""
+    name = getattr(field, "column", None)
+    if not isinstance(name, str):
+        raise TypeError(f"{field} has no column")
+    return name
 
 
 @functools.cache
@@ -18,8 +28,8 @@ def names(model: type[models.Model]) -> SimpleNamespace:
     quote = connection.ops.quote_name
     columns: dict[str, str] = {}
     for field in model._meta.concrete_fields:
-        columns[field.name] = quote(field.column)
-        columns[field.attname] = quote(field.column)
+        columns[field.name] = quote(column(field))
+        columns[field.attname] = quote(column(field))
     return SimpleNamespace(table=quote(model._meta.db_table), **columns)
 
 
@@ -28,4 +38,4 @@ def column_list(model: type[models.Model], alias: str = "") -> str:
     """Every concrete column of `model`, for a SELECT or RETURNING list."""
     prefix = f"{alias}." if alias else ""
     quote = connection.ops.quote_name
-    return ", ".join(prefix + quote(field.column) for field in model._meta.concrete_fields)
+    return ", ".join(prefix + quote(column(field)) for field in model._meta.concrete_fields)

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import connection, models
 
-from interviews.db.names import names
+from interviews.db.names import column, names
 from interviews.models import Candidate, InterviewSession, Position, Scorecard, SessionQuestion
 
 # Each model of the row under its own alias: its columns come back as "<alias>__<attname>".
@@ -29,7 +29,7 @@ _JOINED: tuple[tuple[str, type[models.Model]], ...] = (
 def _select(alias: str, model: type[models.Model]) -> str:
     quote = connection.ops.quote_name
     return ", ".join(
-        f"{alias}.{quote(field.column)} AS {quote(f'{alias}__{field.attname}')}"
+        f"{alias}.{quote(column(field))} AS {quote(f'{alias}__{field.attname}')}"
         for field in model._meta.concrete_fields
     )
 

@@ -31,6 +31,7 @@ from interviews.access import (
 from interviews.analytics import data
 from interviews.analytics.figures import DRIFT_PROMPT
 from interviews.models import Candidate, InterviewTemplate, Position
+from intervy.typing import form_field
 from questions.models import Question
 
 RECOMMENDATIONS = ("Strong no", "No", "Yes", "Strong yes")
@@ -158,7 +159,11 @@ class AnalyticsFilter(forms.Form):
         renders each through a template of its own (about three times the time)."""
         bound = self[name]
         current = str(bound.value() or "")
-        return [(value, label, str(value) == current) for value, label in bound.field.choices]
+        # Django normalises a ChoiceField's choices to (value, label) pairs when they are
+        # set; django-stubs types the attribute as everything `choices=` accepts.
+        field = form_field(self, name, forms.ChoiceField)
+        choices: list[tuple[Any, str]] = field.choices  # type: ignore[assignment]
+        return [(value, label, str(value) == current) for value, label in choices]
 
 
 def scope_for(

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from interviews import charts, scoring
 from interviews.access import visible_scorecards_for_position
 from interviews.models import Candidate, Position, QuestionRecord, Recommendation, Scorecard
@@ -58,7 +60,7 @@ class ComparedCandidate:
 
 
 def compare_candidates(
-    user: Any, position: Position, candidate_ids: Sequence[int], names: dict[int, str]
+    user: User, position: Position, candidate_ids: Sequence[int], names: dict[int, str]
 ) -> tuple[list[ComparedCandidate], list[tuple[str, str]]]:
     """The chosen candidates' submitted scorecards, pooled per candidate; two queries."""
     compared = {pk: ComparedCandidate(pk, names[pk]) for pk in candidate_ids}
@@ -101,7 +103,7 @@ def compare_candidates(
 
 
 def comparison(
-    user: Any, position: Position, candidate_ids: Sequence[int], names: dict[int, str]
+    user: User, position: Position, candidate_ids: Sequence[int], names: dict[int, str]
 ) -> dict[str, Any]:
     """The comparison page's data: the candidates, the category table and its chart."""
     with reporting_reads():

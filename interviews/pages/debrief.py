@@ -10,6 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from interviews import scoring
 from interviews.access import blind_for, visible_scorecards
 from interviews.models import InterviewSession, SessionQuestion
@@ -87,7 +89,7 @@ def panel_of(sheets: list[Sheet]) -> Panel:
     return Panel(sheets, panel_questions, panel_categories)
 
 
-def debrief_page(user: Any, session: InterviewSession) -> dict[str, Any]:
+def debrief_page(user: User, session: InterviewSession) -> dict[str, Any]:
     """What the debrief shows this user. A panelist who has not submitted gets only that
     they are blind: not the others' scores, not how many have submitted."""
     if blind_for(user, session):

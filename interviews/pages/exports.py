@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -73,7 +74,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 type CsvRows = Callable[..., Iterator[bytes]]
 
 
-def session_decisions(user: Any, session: InterviewSession) -> QuerySet[Decision] | None:
+def session_decisions(user: User, session: InterviewSession) -> QuerySet[Decision] | None:
     """The decisions on the session's candidate for its position, or None while the user
     may not see them (`access.blind_to_decisions`: they still owe a scorecard of the loop)."""
     if blind_to_decisions(user, session.position, session.candidate_id):
@@ -135,8 +136,8 @@ def orm_csv_rows(ids: list[int], *, decisions: bool, alias: str) -> Iterator[byt
     if not ids:
         return
     cards = {
-        pk: rest
-        for pk, *rest in Scorecard.objects.using(alias)
+        row[0]: row[1:]
+        for row in Scorecard.objects.using(alias)
         .filter(pk__in=ids)
         .values_list(
             "pk",
@@ -153,11 +154,14 @@ def orm_csv_rows(ids: list[int], *, decisions: bool, alias: str) -> Iterator[byt
     }
     amended_records: set[int] = set()
     amended_cards: set[int] = set()
-    for card_id, record_id in (
+    # The record is nullable (an amendment of the recommendation or summary has none);
+    # django-stubs types the values_list column as a plain int, so the type is said here.
+    amendments: Iterable[tuple[int, int | None]] = (
         Amendment.objects.using(alias)
         .filter(scorecard_id__in=ids)
         .values_list("scorecard_id", "record_id")
-    ):
+    )
+    for card_id, record_id in amendments:
         if record_id is None:
             amended_cards.add(card_id)
         else:
@@ -179,6 +183,7 @@ def orm_csv_rows(ids: list[int], *, decisions: bool, alias: str) -> Iterator[byt
     for pk, (session_id, position_id, candidate_id, *names, summary, submitted_at) in cards.items():
         candidate, position, interviewer, recommendation = names
         stage = stages.get((position_id, candidate_id), "")
+        assert submitted_at is not None  # the ids are of submitted scorecards
         card_cells[pk] = (
             [_cell(candidate), _cell(position), session_id, _cell(interviewer)],
             [

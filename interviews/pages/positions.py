@@ -7,8 +7,9 @@ Assembled without a request; every scorecard comes through the blind-review door
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet, Sum
 
 from interviews import scoring
@@ -22,14 +23,27 @@ from interviews.models import (
     Scorecard,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def positions_with_counts(user: Any, positions: QuerySet[Position]) -> list[Position]:
+
+class _CardTotals(TypedDict):
+    score_total: int | None
+    assessed: int
+    not_assessed_count: int
+
+
+# A submitted scorecard with its records' totals (`candidate_summaries` annotates them).
+type TotalledScorecard = WithAnnotations[Scorecard, _CardTotals]
+
+
+def positions_with_counts(user: User, positions: QuerySet[Position]) -> list[Position]:
     """The positions with their candidate and visible submitted-scorecard counts."""
-    listed = list(
-        positions.select_related("hiring_manager").annotate(
+    listed: list[Position] = [
+        *positions.select_related("hiring_manager").annotate(
             candidate_count=Count("sessions__candidate", distinct=True)
         )
-    )
+    ]
     submitted = dict(
         visible_scorecards_for_positions(user, positions)
         .submitted()
@@ -46,7 +60,7 @@ def positions_with_counts(user: Any, positions: QuerySet[Position]) -> list[Posi
 class CandidateSummary:
     candidate: Candidate
     sessions: list[InterviewSession] = field(default_factory=list)
-    cards: list[Scorecard] = field(default_factory=list)
+    cards: list[TotalledScorecard] = field(default_factory=list)
     decision: Decision | None = None
 
     @property
@@ -66,7 +80,7 @@ class CandidateSummary:
         return scoring.recommendations_split(card.recommendation for card in self.cards)
 
 
-def candidate_summaries(user: Any, position: Position) -> list[CandidateSummary]:
+def candidate_summaries(user: User, position: Position) -> list[CandidateSummary]:
     """A position's candidates, their sessions, and the submitted scorecards' verdicts."""
     summaries: dict[int, CandidateSummary] = {}
     sessions = position.sessions.select_related("candidate").order_by(

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from interviews import scoring
 from interviews.access import sees_audit_trail
 from interviews.models import (
@@ -144,7 +146,7 @@ class OwnScorecard:
         return [row.record for row in self.sheet.rows]
 
 
-def own_scorecard(user: Any, session: InterviewSession, own: Scorecard) -> OwnScorecard:
+def own_scorecard(user: User, session: InterviewSession, own: Scorecard) -> OwnScorecard:
     """What the panelist's page shows of their own scorecard (submit_scorecard decides
     whether it may be submitted; this says what is still open)."""
     (sheet,) = build_sheets([own])
@@ -156,7 +158,7 @@ def own_scorecard(user: Any, session: InterviewSession, own: Scorecard) -> OwnSc
     )
 
 
-def read_only_sheet(user: Any, session: InterviewSession, shown: Scorecard) -> dict[str, Any]:
+def read_only_sheet(user: User, session: InterviewSession, shown: Scorecard) -> dict[str, Any]:
     """The print page of one scorecard blind review lets the user see."""
     (sheet,) = build_sheets([shown])
     return {

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -41,7 +40,7 @@ def record_decision(
     candidate: Candidate,
     kind: str,
     rationale: str,
-    by: Any,
+    by: User,
     override_reason: str = "",
 ) -> Decision:
     """Append a decision to the candidate's loop, and audit it.

@@ -170,6 +170,7 @@ def amend_scorecard(
     if locked.submitted_at is None:
         raise ValidationError("A draft is edited directly; only submitted scorecards are amended.")
 
+    changes: dict[str, int | bool | str | None]
     if field == AmendableField.SCORE:
         assert record is not None
         if new_value not in SCORE_TEXTS:

@@ -16,6 +16,7 @@ from interviews.access import analytics_audience, analytics_interviewer_for
 from interviews.pages import analytics as pages
 from intervy.http import HtmxHttpRequest, private_no_store
 from intervy.roles import template_user_required
+from intervy.typing import AuthenticatedHtmxRequest
 from questions.models import Question
 
 # Interviewers, hiring managers and admins (access.may_see_analytics); curators and the
@@ -30,7 +31,7 @@ def _wants_csv(request: HtmxHttpRequest) -> bool:
 @private_no_store
 @require_GET
 @analytics_required
-def reliability(request: HtmxHttpRequest) -> HttpResponse:
+def reliability(request: AuthenticatedHtmxRequest) -> HttpResponse:
     """Panel reliability (E3): ordinal α with its bootstrap interval, interval α beside it."""
     audience = analytics_audience(request.user)
     page = pages.reliability_page(request.GET, audience)
@@ -68,7 +69,7 @@ def reliability(request: HtmxHttpRequest) -> HttpResponse:
 @private_no_store
 @require_GET
 @analytics_required
-def interviewers(request: HtmxHttpRequest) -> HttpResponse:
+def interviewers(request: AuthenticatedHtmxRequest) -> HttpResponse:
     """Interviewer calibration (E1): every interviewer the viewer may see."""
     audience = analytics_audience(request.user)
     page = pages.interviewers_page(request.GET, audience)
@@ -130,7 +131,7 @@ def _interviewer_csv_row(row: dict) -> list:
 @private_no_store
 @require_GET
 @analytics_required
-def interviewer(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
+def interviewer(request: AuthenticatedHtmxRequest, user_id: int) -> HttpResponse:
     """One interviewer's calibration, and where they differ most from co-panelists."""
     person, audience = analytics_interviewer_for(request.user, user_id)
     page = pages.interviewer_page(request.GET, audience, user=request.user, interviewer=person)
@@ -225,7 +226,7 @@ def _question_csv_row(row: dict) -> list:
 @private_no_store
 @require_GET
 @analytics_required
-def questions(request: HtmxHttpRequest) -> HttpResponse:
+def questions(request: AuthenticatedHtmxRequest) -> HttpResponse:
     """Question health (E2), per question version, sortable by each figure."""
     audience = analytics_audience(request.user)
     if _wants_csv(request):
@@ -242,7 +243,7 @@ def questions(request: HtmxHttpRequest) -> HttpResponse:
 @private_no_store
 @require_GET
 @analytics_required
-def question(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
+def question(request: AuthenticatedHtmxRequest, question_id: int) -> HttpResponse:
     """One question's health, version by version, with its drift sparkline."""
     found = Question.objects.filter(pk=question_id).first()
     if found is None:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -33,8 +34,9 @@ from interviews.forms import (
 from interviews.models import InterviewTemplate
 from interviews.services import template_edits
 from interviews.services.template_edits import TemplateEditError
-from intervy.http import HtmxHttpRequest, refuse
+from intervy.http import refuse
 from intervy.roles import template_user_required
+from intervy.typing import AuthenticatedHtmxRequest
 from questions.forms import BankFilterForm, filter_menus
 from questions.models import Category, Question, published_tags
 
@@ -51,7 +53,7 @@ def _template_for(template_id: int) -> InterviewTemplate:
     return get_object_or_404(InterviewTemplate.objects.select_related("position"), pk=template_id)
 
 
-def _refusal(request: HtmxHttpRequest, template: InterviewTemplate) -> HttpResponse | None:
+def _refusal(request: AuthenticatedHtmxRequest, template: InterviewTemplate) -> HttpResponse | None:
     """403 saying READ_ONLY unless the user may change the template; None if they may."""
     if may_edit_template(request.user, template):
         return None
@@ -60,7 +62,7 @@ def _refusal(request: HtmxHttpRequest, template: InterviewTemplate) -> HttpRespo
 
 @require_GET
 @template_user_required
-def template_list(request: HtmxHttpRequest) -> HttpResponse:
+def template_list(request: AuthenticatedHtmxRequest) -> HttpResponse:
     on_its_position = positions_visible_to(request.user).filter(pk=OuterRef("position_id"))
     templates = (
         InterviewTemplate.objects.select_related("position")
@@ -85,7 +87,7 @@ def template_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_POST
 @template_user_required
-def template_new(request: HtmxHttpRequest) -> HttpResponse:
+def template_new(request: AuthenticatedHtmxRequest) -> HttpResponse:
     template = InterviewTemplate.objects.create(
         name="Untitled template", target_minutes=30, created_by=request.user
     )
@@ -94,7 +96,7 @@ def template_new(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _builder_context(
-    user: Any,
+    user: User,
     template: InterviewTemplate,
     filter_data: Mapping[str, Any] | None,
     *,
@@ -155,7 +157,7 @@ def _builder_context(
 
 @require_GET
 @template_user_required
-def template_builder(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
+def template_builder(request: AuthenticatedHtmxRequest, template_id: int) -> HttpResponse:
     template = _template_for(template_id)
     context = _builder_context(request.user, template, request.GET)
     if request.htmx and request.htmx.target == "bank-results":
@@ -164,7 +166,7 @@ def template_builder(request: HtmxHttpRequest, template_id: int) -> HttpResponse
 
 
 def _after_change(
-    request: HtmxHttpRequest,
+    request: AuthenticatedHtmxRequest,
     template: InterviewTemplate,
     *,
     error: str = "",
@@ -186,7 +188,7 @@ def _after_change(
 
 @require_POST
 @template_user_required
-def template_details(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
+def template_details(request: AuthenticatedHtmxRequest, template_id: int) -> HttpResponse:
     template = _template_for(template_id)
     if refused := _refusal(request, template):
         return refused
@@ -204,7 +206,7 @@ def template_details(request: HtmxHttpRequest, template_id: int) -> HttpResponse
 
 @require_POST
 @template_user_required
-def template_add_question(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
+def template_add_question(request: AuthenticatedHtmxRequest, template_id: int) -> HttpResponse:
     template = _template_for(template_id)
     if refused := _refusal(request, template):
         return refused
@@ -221,7 +223,7 @@ def template_add_question(request: HtmxHttpRequest, template_id: int) -> HttpRes
 @require_POST
 @template_user_required
 def template_remove_question(
-    request: HtmxHttpRequest, template_id: int, item_id: int
+    request: AuthenticatedHtmxRequest, template_id: int, item_id: int
 ) -> HttpResponse:
     template = _template_for(template_id)
     if refused := _refusal(request, template):
@@ -236,7 +238,7 @@ def template_remove_question(
 @require_POST
 @template_user_required
 def template_move_question(
-    request: HtmxHttpRequest, template_id: int, item_id: int
+    request: AuthenticatedHtmxRequest, template_id: int, item_id: int
 ) -> HttpResponse:
     template = _template_for(template_id)
     if refused := _refusal(request, template):
@@ -256,7 +258,7 @@ def template_move_question(
 @require_POST
 @template_user_required
 def template_question_minutes(
-    request: HtmxHttpRequest, template_id: int, item_id: int
+    request: AuthenticatedHtmxRequest, template_id: int, item_id: int
 ) -> HttpResponse:
     template = _template_for(template_id)
     if refused := _refusal(request, template):
@@ -276,7 +278,7 @@ def template_question_minutes(
 
 @require_POST
 @template_user_required
-def template_clone(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
+def template_clone(request: AuthenticatedHtmxRequest, template_id: int) -> HttpResponse:
     template = _template_for(template_id)
     copy = template_edits.clone_template(template=template, by=request.user)
     messages.success(request, f"Cloned “{template.name}”: this is the copy.")
@@ -285,7 +287,7 @@ def template_clone(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @template_user_required
-def template_generate(request: HtmxHttpRequest) -> HttpResponse:
+def template_generate(request: AuthenticatedHtmxRequest) -> HttpResponse:
     """GET shows the form and, once filled in, the proposal; POST creates the template.
 
     The proposal is deterministic, so the POST recomputes exactly what the GET showed.
@@ -301,7 +303,7 @@ def template_generate(request: HtmxHttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
     if proposal is not None and request.method == "POST":
         template = template_edits.create_from_proposal(
-            proposal=proposal, name=form.template_name(), by=request.user
+            proposal=proposal, name=form.name_of_template(), by=request.user
         )
         messages.success(request, f"Created “{template.name}” from the blueprint: edit it here.")
         return redirect("interviews:template_builder", template.pk)

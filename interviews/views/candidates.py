@@ -18,12 +18,13 @@ from interviews.forms_decisions import DecisionForm
 from interviews.models import Candidate, Position
 from interviews.pages.candidate_loop import candidate_loop as loop_page
 from interviews.services.decisions import record_decision
-from intervy.http import HtmxHttpRequest, private_no_store
+from intervy.http import private_no_store
 from intervy.roles import role_required
+from intervy.typing import AuthenticatedHtmxRequest
 
 
 def _render(
-    request: HtmxHttpRequest,
+    request: AuthenticatedHtmxRequest,
     position: Position,
     candidate: Candidate,
     form: DecisionForm,
@@ -36,7 +37,9 @@ def _render(
 @private_no_store
 @require_GET
 @role_required
-def candidate_loop(request: HtmxHttpRequest, position_id: int, candidate_id: int) -> HttpResponse:
+def candidate_loop(
+    request: AuthenticatedHtmxRequest, position_id: int, candidate_id: int
+) -> HttpResponse:
     """Every session, visible scorecard, result and decision of one candidate's loop."""
     position, candidate = loop_for(request.user, position_id, candidate_id)
     return _render(request, position, candidate, DecisionForm())
@@ -45,7 +48,9 @@ def candidate_loop(request: HtmxHttpRequest, position_id: int, candidate_id: int
 @private_no_store
 @require_POST
 @role_required
-def candidate_decide(request: HtmxHttpRequest, position_id: int, candidate_id: int) -> HttpResponse:
+def candidate_decide(
+    request: AuthenticatedHtmxRequest, position_id: int, candidate_id: int
+) -> HttpResponse:
     """Record a decision; only the position's hiring manager or an admin may."""
     position, candidate = loop_for_decision(request.user, position_id, candidate_id)
     form = DecisionForm(request.POST)

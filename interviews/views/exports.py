@@ -7,6 +7,7 @@ are assembled by `interviews.pages.exports`.
 from __future__ import annotations
 
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from interviews.access import (
@@ -17,11 +18,12 @@ from interviews.access import (
 from interviews.models import Decision
 from interviews.pages.exports import csv_chunks, export_document, session_decisions
 from intervy.dbrouter import reporting_reads
-from intervy.http import HtmxHttpRequest, private_no_store
+from intervy.http import private_no_store
 from intervy.roles import hiring_manager_required, role_required
+from intervy.typing import AuthenticatedHtmxRequest
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def _attachment[R: HttpResponseBase](response: R, filename: str) -> R:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -34,7 +36,7 @@ def _json(document: dict, filename: str) -> HttpResponse:
 @private_no_store
 @require_GET
 @role_required
-def session_export_csv(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+def session_export_csv(request: AuthenticatedHtmxRequest, session_id: int) -> StreamingHttpResponse:
     session, scorecards = exported_session_scorecards(request.user, session_id)
     response = StreamingHttpResponse(
         csv_chunks(scorecards, decisions=session_decisions(request.user, session) is not None),
@@ -46,7 +48,7 @@ def session_export_csv(request: HtmxHttpRequest, session_id: int) -> HttpRespons
 @private_no_store
 @require_GET
 @role_required
-def session_export_json(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+def session_export_json(request: AuthenticatedHtmxRequest, session_id: int) -> HttpResponse:
     session, scorecards = exported_session_scorecards(request.user, session_id)
     decisions = session_decisions(request.user, session)  # an access rule: on the primary
     with reporting_reads():
@@ -57,7 +59,9 @@ def session_export_json(request: HtmxHttpRequest, session_id: int) -> HttpRespon
 @private_no_store
 @require_GET
 @hiring_manager_required
-def position_export_csv(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
+def position_export_csv(
+    request: AuthenticatedHtmxRequest, position_id: int
+) -> StreamingHttpResponse:
     """Every submitted scorecard of the position, one row per question, streamed."""
     position = position_for_manager(request.user, position_id)
     scorecards = visible_scorecards_for_position(request.user, position).submitted()
@@ -71,7 +75,7 @@ def position_export_csv(request: HtmxHttpRequest, position_id: int) -> HttpRespo
 @private_no_store
 @require_GET
 @hiring_manager_required
-def position_export_json(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
+def position_export_json(request: AuthenticatedHtmxRequest, position_id: int) -> HttpResponse:
     position = position_for_manager(request.user, position_id)
     scorecards = visible_scorecards_for_position(request.user, position).submitted()
     # Only the position's manager and admins reach here: they see every decision.

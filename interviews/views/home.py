@@ -11,15 +11,15 @@ from django.views.decorators.http import require_GET
 from interviews.access import positions_for_manager
 from interviews.models import InterviewSession, Scorecard, SessionState
 from interviews.pages.overdue import overdue_for
-from intervy.http import HtmxHttpRequest
 from intervy.roles import has_any_role, is_hiring_manager, is_interviewer
+from intervy.typing import AuthenticatedHtmxRequest
 
 RECENT_COMPLETED = 10
 
 
 @require_GET
 @login_required
-def home(request: HtmxHttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHtmxRequest) -> HttpResponse:
     """Interviewers: their upcoming, running and recently finished sessions.
 
     Hiring managers: their positions. Users with no role: how to get one.

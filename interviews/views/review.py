@@ -20,14 +20,15 @@ from interviews.pages.comparison import candidates_of, comparison
 from interviews.pages.debrief import debrief_page
 from interviews.pages.position_team import team_panel
 from interviews.pages.positions import candidate_summaries, positions_with_counts
-from intervy.http import HtmxHttpRequest, private_no_store
+from intervy.http import private_no_store
 from intervy.roles import hiring_manager_required, role_required
+from intervy.typing import AuthenticatedHtmxRequest
 
 
 @private_no_store
 @require_GET
 @role_required
-def debrief(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+def debrief(request: AuthenticatedHtmxRequest, session_id: int) -> HttpResponse:
     """Every submitted scorecard of the panel side by side — once you may see them."""
     session = session_for_reviewer(request.user, session_id)
     context = debrief_page(request.user, session)
@@ -37,7 +38,7 @@ def debrief(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
 @private_no_store
 @require_GET
 @hiring_manager_required
-def position_list(request: HtmxHttpRequest) -> HttpResponse:
+def position_list(request: AuthenticatedHtmxRequest) -> HttpResponse:
     """The manager's positions with candidate and submitted-scorecard counts."""
     positions = positions_with_counts(request.user, positions_for_manager(request.user))
     return TemplateResponse(request, "interviews/position_list.html", {"positions": positions})
@@ -46,7 +47,7 @@ def position_list(request: HtmxHttpRequest) -> HttpResponse:
 @private_no_store
 @require_GET
 @hiring_manager_required
-def position_detail(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
+def position_detail(request: AuthenticatedHtmxRequest, position_id: int) -> HttpResponse:
     """A position's candidates, their sessions, and the submitted scorecards' verdicts."""
     position = position_for_manager(request.user, position_id)
     context = {
@@ -62,7 +63,7 @@ def position_detail(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
 @private_no_store
 @require_GET
 @hiring_manager_required
-def compare(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
+def compare(request: AuthenticatedHtmxRequest, position_id: int) -> HttpResponse:
     """2–6 candidates of one position side by side: chart, table, verdicts, disagreement."""
     position = position_for_manager(request.user, position_id)
     candidates = candidates_of(position)

@@ -1,9 +1,10 @@
 """The live runner: one question at a time, scored by key or click, notes saved as you type.
 
-Every URL here starts from `_panel` (`session_for_panelist`), so anyone not on the panel
-gets 404, fragments included. Score, follow-up and skip answer HTMX with the `#question-state`
-partial plus the navigator item out of band; without HTMX they redirect back (303).
-Notes answer the autosave script with JSON and a plain form with a redirect.
+Every URL here starts from `access.interviewer_session_for` (or `interviewer_question_for`),
+so anyone not on the panel, or no longer an interviewer, gets 404, fragments included.
+Score, follow-up and skip answer HTMX with the `#question-state` partial plus the navigator
+item out of band; without HTMX they redirect back (303). Notes answer the autosave script
+with JSON and a plain form with a redirect.
 """
 
 from __future__ import annotations
@@ -22,7 +23,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from interviews.access import may_schedule_for, question_for_panelist, session_for_panelist
+from interviews.access import (
+    interviewer_question_for,
+    interviewer_session_for,
+    may_schedule_for,
+)
 from interviews.forms_runner import AdHocQuestionForm, NotesForm, ScoreForm
 from interviews.models import (
     AlreadyAssessed,
@@ -42,8 +47,8 @@ from interviews.pages.runner import (
     runner_position,
     score_choices,
 )
-from intervy.http import HtmxHttpRequest, private_no_store, refuse, wants_json
-from intervy.roles import is_interviewer
+from intervy.http import private_no_store, refuse, wants_json
+from intervy.typing import AuthenticatedHtmxRequest
 
 SUBMITTED_REFUSAL = ScorecardLocked.MESSAGE.removesuffix(".") + " on the scorecard page."
 NOTES_CONFLICT = (
@@ -92,7 +97,7 @@ def _state_context(
 
 
 def _render_runner(
-    request: HtmxHttpRequest,
+    request: AuthenticatedHtmxRequest,
     session: InterviewSession,
     scorecard: Scorecard,
     order: int | None,
@@ -152,29 +157,8 @@ def _render_runner(
     return TemplateResponse(request, "interviews/runner.html", context, status=status)
 
 
-def _panel(request: HtmxHttpRequest, session_id: int) -> tuple[InterviewSession, Scorecard]:
-    """The session and this user's scorecard on it.
-
-    404 for anyone not on the panel, whatever their role (a 403 for a manager would
-    still confirm the session exists), and for a panelist who is no longer an
-    interviewer.
-    """
-    if not is_interviewer(request.user):
-        raise Http404("No such interview session.")
-    return session_for_panelist(request.user, session_id)
-
-
-def _panel_question(
-    request: HtmxHttpRequest, session_id: int, order: int
-) -> tuple[InterviewSession, Scorecard, SessionQuestion]:
-    """As _panel, with the session's question `order` (404 if none)."""
-    if not is_interviewer(request.user):
-        raise Http404("No such interview session.")
-    return question_for_panelist(request.user, session_id, order)
-
-
 def _refuse(
-    request: HtmxHttpRequest,
+    request: AuthenticatedHtmxRequest,
     session: InterviewSession,
     scorecard: Scorecard,
     question: SessionQuestion,
@@ -195,7 +179,7 @@ def _refuse(
 
 
 def _state_reply(
-    request: HtmxHttpRequest,
+    request: AuthenticatedHtmxRequest,
     session: InterviewSession,
     scorecard: Scorecard,
     question: SessionQuestion,
@@ -222,23 +206,23 @@ def _state_reply(
 @private_no_store
 @require_GET
 @login_required
-def runner(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+def runner(request: AuthenticatedHtmxRequest, session_id: int) -> HttpResponse:
     """The runner, opened where this interviewer left off (or at the first question)."""
-    session, scorecard = _panel(request, session_id)
+    session, scorecard = interviewer_session_for(request.user, session_id)
     return _render_runner(request, session, scorecard, None)
 
 
 @private_no_store
 @require_GET
 @login_required
-def runner_question(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
-    session, scorecard = _panel(request, session_id)
+def runner_question(request: AuthenticatedHtmxRequest, session_id: int, order: int) -> HttpResponse:
+    session, scorecard = interviewer_session_for(request.user, session_id)
     return _render_runner(request, session, scorecard, order)
 
 
 @require_POST
 @login_required
-def visit(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
+def visit(request: AuthenticatedHtmxRequest, session_id: int, order: int) -> HttpResponse:
     """The runner's script says this question is on screen: move the clock to it.
 
     Time is tracked only while the interview runs and the card is a draft; the place
@@ -246,7 +230,7 @@ def visit(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
     when the question is already the open one, so a reload's repeat is free. Without
     JavaScript no visit is recorded: the page may lose timing, never data.
     """
-    session, scorecard, question = _panel_question(request, session_id, order)
+    session, scorecard, question = interviewer_question_for(request.user, session_id, order)
     QuestionRecord.visit(
         scorecard_id=scorecard.pk,
         session_question_id=question.pk,
@@ -257,8 +241,8 @@ def visit(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
 
 @require_POST
 @login_required
-def start(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
-    session, scorecard = _panel(request, session_id)
+def start(request: AuthenticatedHtmxRequest, session_id: int) -> HttpResponse:
+    session, scorecard = interviewer_session_for(request.user, session_id)
     if session.state in (SessionState.SCHEDULED, SessionState.IN_PROGRESS):
         session.start(by=request.user)
     elif session.state == SessionState.CANCELLED:
@@ -276,14 +260,14 @@ def start(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
 @private_no_store
 @require_POST
 @login_required
-def score(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
-    session, scorecard, question = _panel_question(request, session_id, order)
+def score(request: AuthenticatedHtmxRequest, session_id: int, order: int) -> HttpResponse:
+    session, scorecard, question = interviewer_question_for(request.user, session_id, order)
     refusal = _refusal(session, scorecard)
     if refusal:
         return _refuse(request, session, scorecard, question, refusal, 409)
     form = ScoreForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, session, scorecard, question, form.errors["score"][0], 400)
+        return _refuse(request, session, scorecard, question, str(form.errors["score"][0]), 400)
     value = form.score_value()
     try:
         record = QuestionRecord.record_score(
@@ -301,14 +285,14 @@ def score(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
 
 
 def _toggle(
-    request: HtmxHttpRequest,
+    request: AuthenticatedHtmxRequest,
     session_id: int,
     order: int,
     flip: Callable[..., QuestionRecord],
     said: Callable[[QuestionRecord], str],
 ) -> HttpResponse:
     """A flag flipped by one locking, auditing statement; refused once nothing may change."""
-    session, scorecard, question = _panel_question(request, session_id, order)
+    session, scorecard, question = interviewer_question_for(request.user, session_id, order)
     refusal = _refusal(session, scorecard)
     if refusal:
         return _refuse(request, session, scorecard, question, refusal, 409)
@@ -324,7 +308,7 @@ def _toggle(
 @private_no_store
 @require_POST
 @login_required
-def follow_up(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
+def follow_up(request: AuthenticatedHtmxRequest, session_id: int, order: int) -> HttpResponse:
     return _toggle(
         request,
         session_id,
@@ -340,7 +324,7 @@ def follow_up(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResp
 @private_no_store
 @require_POST
 @login_required
-def skip(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
+def skip(request: AuthenticatedHtmxRequest, session_id: int, order: int) -> HttpResponse:
     """Skip, or un-skip; a question with a score or "not assessed" cannot be skipped."""
     return _toggle(
         request,
@@ -354,14 +338,14 @@ def skip(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
 @private_no_store
 @require_POST
 @login_required
-def notes(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse:
+def notes(request: AuthenticatedHtmxRequest, session_id: int, order: int) -> HttpResponse:
     """Store notes edited from `base_revision`; the database numbers the new revision.
 
     The autosave script gets JSON: the new revision, or a 409 conflict carrying the text
     another tab or device saved meanwhile and its revision. A plain form gets a redirect,
     or on a conflict the runner page again with both texts, the user's still in the field.
     """
-    session, scorecard, question = _panel_question(request, session_id, order)
+    session, scorecard, question = interviewer_question_for(request.user, session_id, order)
     as_json = wants_json(request)
     refusal = _refusal(session, scorecard)
     form = NotesForm(request.POST)
@@ -369,7 +353,7 @@ def notes(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
         status, message = 409, refusal
     elif not form.is_valid():
         status = 413 if form.is_too_long() else 400
-        message = next(iter(form.errors.values()))[0]
+        message = str(next(iter(form.errors.values()))[0])
     else:
         status, message = 200, ""
     if status != 200:
@@ -413,9 +397,9 @@ def notes(request: HtmxHttpRequest, session_id: int, order: int) -> HttpResponse
 
 @require_POST
 @login_required
-def add_question(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+def add_question(request: AuthenticatedHtmxRequest, session_id: int) -> HttpResponse:
     """Append an ad-hoc question and open it; optionally keep it in the bank as a draft."""
-    session, scorecard = _panel(request, session_id)
+    session, scorecard = interviewer_session_for(request.user, session_id)
     form = AdHocQuestionForm(request.POST)
     refusal = _refusal(session, scorecard)
     if not refusal and session.state != SessionState.IN_PROGRESS:
@@ -449,9 +433,9 @@ def add_question(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def finish(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+def finish(request: AuthenticatedHtmxRequest, session_id: int) -> HttpResponse:
     """In progress → completed; the interviewer goes on to their scorecard."""
-    session, scorecard = _panel(request, session_id)
+    session, scorecard = interviewer_session_for(request.user, session_id)
     try:
         session.finish(by=request.user)
     except SessionStateError as refused:

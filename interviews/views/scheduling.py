@@ -34,8 +34,8 @@ from interviews.pages.session_schedule import schedule_page
 from interviews.rescheduling import cancel_session, invite_panel, reschedule_session
 from interviews.services.scheduling import schedule_session
 from intervy.errors import render_error
-from intervy.http import HtmxHttpRequest
 from intervy.roles import role_required
+from intervy.typing import AuthenticatedHtmxRequest
 
 NOT_A_SCHEDULER = (
     "Only a position's hiring manager, its coordinators and admins schedule interviews, "
@@ -54,7 +54,7 @@ def _chosen_position(positions: Any, raw: str | None) -> Position | None:
 
 @require_http_methods(["GET", "POST"])
 @role_required
-def session_new(request: HtmxHttpRequest) -> HttpResponse:
+def session_new(request: AuthenticatedHtmxRequest) -> HttpResponse:
     user = request.user
     positions = positions_schedulable_by(user)
     if not positions.exists():
@@ -97,7 +97,7 @@ def session_new(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _schedule_page(
-    request: HtmxHttpRequest,
+    request: AuthenticatedHtmxRequest,
     session: InterviewSession,
     *,
     reschedule_form: RescheduleForm | None = None,
@@ -129,7 +129,7 @@ def _schedule_page(
 
 @require_GET
 @login_required
-def session_schedule(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+def session_schedule(request: AuthenticatedHtmxRequest, session_id: int) -> HttpResponse:
     """The session's time, panel and scheduling history, with reschedule and cancel."""
     session = session_for_scheduler(request.user, session_id)
     return _schedule_page(request, session)
@@ -137,7 +137,7 @@ def session_schedule(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def session_reschedule(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+def session_reschedule(request: AuthenticatedHtmxRequest, session_id: int) -> HttpResponse:
     session = session_for_scheduler(request.user, session_id)
     form = RescheduleForm(
         request.POST, position=session.position, panel_ids=schedule_page(session).panel_ids
@@ -166,7 +166,7 @@ def session_reschedule(request: HtmxHttpRequest, session_id: int) -> HttpRespons
 
 @require_POST
 @login_required
-def session_cancel(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+def session_cancel(request: AuthenticatedHtmxRequest, session_id: int) -> HttpResponse:
     session = session_for_scheduler(request.user, session_id)
     form = CancelSessionForm(request.POST)
     if not form.is_valid():
@@ -181,7 +181,7 @@ def session_cancel(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def session_invite_ics(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+def session_invite_ics(request: AuthenticatedHtmxRequest, session_id: int) -> HttpResponse:
     """The session as a calendar file, for its panelists only (404 for anyone else)."""
     session, _ = session_for_panelist(request.user, session_id)
     body = invites.calendar_for(

@@ -24,15 +24,16 @@ from interviews.forms_scorecards import SUBMIT, AmendmentForm, ScorecardForm
 from interviews.models import InterviewSession, QuestionRecord, Scorecard, ScorecardLocked
 from interviews.pages.scorecard import own_scorecard, read_only_sheet
 from interviews.services.scorecards import amend_scorecard, save_scorecard_draft, submit_scorecard
-from intervy.http import HtmxHttpRequest, private_no_store, refuse
+from intervy.http import private_no_store, refuse
 from intervy.roles import role_required
+from intervy.typing import AuthenticatedHtmxRequest
 
 # The page's own words for ScorecardLocked: the amendment form is further down the page.
 LOCKED_MESSAGE = ScorecardLocked.MESSAGE.removesuffix(".") + " below."
 
 
 def _scorecard_page(
-    request: HtmxHttpRequest,
+    request: AuthenticatedHtmxRequest,
     session: InterviewSession,
     own: Scorecard,
     *,
@@ -64,7 +65,7 @@ def _scorecard_page(
 @private_no_store
 @require_GET
 @login_required
-def scorecard(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+def scorecard(request: AuthenticatedHtmxRequest, session_id: int) -> HttpResponse:
     """The panelist's own scorecard: review it, write the summary, submit; then amend."""
     session, own = own_scorecard_for(request.user, session_id)
     return _scorecard_page(request, session, own)
@@ -73,7 +74,7 @@ def scorecard(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
 @private_no_store
 @require_POST
 @login_required
-def scorecard_save(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+def scorecard_save(request: AuthenticatedHtmxRequest, session_id: int) -> HttpResponse:
     """Save the draft, or submit it (which validates and locks)."""
     session, own = own_scorecard_for(request.user, session_id)
     page = reverse("interviews:scorecard", args=[session.pk])
@@ -115,7 +116,7 @@ def scorecard_save(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
 @private_no_store
 @require_POST
 @login_required
-def scorecard_amend(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+def scorecard_amend(request: AuthenticatedHtmxRequest, session_id: int) -> HttpResponse:
     """Change a submitted scorecard: a new amendment beside the original, with its reason."""
     session, own = own_scorecard_for(request.user, session_id)
     page = reverse("interviews:scorecard", args=[session.pk])
@@ -147,7 +148,9 @@ def scorecard_amend(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     return _scorecard_page(request, session, own, amendment_form=form, template=template)
 
 
-def _locked(request: HtmxHttpRequest, session: InterviewSession, own: Scorecard) -> HttpResponse:
+def _locked(
+    request: AuthenticatedHtmxRequest, session: InterviewSession, own: Scorecard
+) -> HttpResponse:
     """409: the scorecard was submitted (perhaps in another tab); reload to see it locked."""
     own.refresh_from_db()
     return refuse(
@@ -169,7 +172,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 @private_no_store
 @require_GET
 @role_required
-def scorecard_detail(request: HtmxHttpRequest, scorecard_id: int) -> HttpResponse:
+def scorecard_detail(request: AuthenticatedHtmxRequest, scorecard_id: int) -> HttpResponse:
     """One scorecard, read-only and print-ready, for whoever blind review lets see it."""
     session, shown = scorecard_for_reader(request.user, scorecard_id)
     context = read_only_sheet(request.user, session, shown)

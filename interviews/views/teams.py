@@ -19,12 +19,12 @@ from interviews.access import position_for_manager
 from interviews.forms import TeamMemberForm
 from interviews.models import Position, PositionMember
 from interviews.pages.position_team import team_panel
-from intervy.http import HtmxHttpRequest
 from intervy.roles import hiring_manager_required
+from intervy.typing import AuthenticatedHtmxRequest
 
 
 def _team_response(
-    request: HtmxHttpRequest,
+    request: AuthenticatedHtmxRequest,
     position: Position,
     *,
     form: TeamMemberForm | None = None,
@@ -43,12 +43,12 @@ def _team_response(
 
 @require_POST
 @hiring_manager_required
-def team_add(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
+def team_add(request: AuthenticatedHtmxRequest, position_id: int) -> HttpResponse:
     """Seat an interviewer on the team with a role (or change the role they hold)."""
     position = position_for_manager(request.user, position_id)
     form = TeamMemberForm(request.POST)
     if not form.is_valid():
-        errors = "; ".join(message for field in form.errors.values() for message in field)
+        errors = "; ".join(str(message) for field in form.errors.values() for message in field)
         return _team_response(request, position, form=form, error=errors)
     member = PositionMember.seat(
         position=position,
@@ -67,7 +67,9 @@ def team_add(request: HtmxHttpRequest, position_id: int) -> HttpResponse:
 
 @require_POST
 @hiring_manager_required
-def team_remove(request: HtmxHttpRequest, position_id: int, member_id: int) -> HttpResponse:
+def team_remove(
+    request: AuthenticatedHtmxRequest, position_id: int, member_id: int
+) -> HttpResponse:
     position = position_for_manager(request.user, position_id)
     member = (
         PositionMember.objects.filter(position=position, pk=member_id)
