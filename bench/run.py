@@ -144,7 +144,13 @@ def postgres_version(url: str) -> str:
 
 
 def run_step(
-    what: str, cmd: list[str], *, timeout: float, env: dict[str, str], capture: bool = False
+    what: str,
+    cmd: list[str],
+    *,
+    timeout: float,
+    env: dict[str, str],
+    capture: bool = False,
+    cwd: Path = PROJECT,
 ) -> str:
     """Run one step with a time box; its output streams through unless captured."""
     say(f"{what} …")
@@ -152,7 +158,7 @@ def run_step(
     try:
         done = subprocess.run(
             cmd,
-            cwd=PROJECT,
+            cwd=cwd,
             env=env,
             timeout=timeout,
             text=True,

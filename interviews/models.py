@@ -682,13 +682,12 @@ class QuestionRecord(models.Model):
         Every question of a session has a record on every scorecard (starting, adding a
         panelist and adding a question all write them), so these are also the questions —
         except on a card submitted before an ad-hoc question was added, which keeps the
-        questions its author recorded.
+        questions its author recorded. (interviews/db/panel.py: one hand-written
+        statement, held equal to the ORM's select_related query by a test.)
         """
-        return list(
-            cls.objects.filter(scorecard_id=scorecard_id)
-            .select_related("session_question")
-            .order_by("session_question__order")
-        )
+        from interviews.db import panel
+
+        return panel.runner_records(scorecard_id=scorecard_id)
 
     @classmethod
     def visit(

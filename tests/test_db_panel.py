@@ -51,3 +51,26 @@ def test_it_costs_one_query(session, interviewer, django_assert_num_queries):
     with django_assert_num_queries(1):
         read_session, _, _ = panel_row(user_id=interviewer.pk, session_id=session.pk, order=1)
         assert read_session.candidate.full_name and read_session.position.title
+
+
+def test_the_runner_records_are_what_the_orms_select_related_reads(
+    session, interviewer, django_assert_num_queries
+):
+    from interviews.db.panel import runner_records
+    from interviews.models import QuestionRecord
+
+    card = Scorecard.objects.get(session=session, interviewer=interviewer)
+    first = QuestionRecord.objects.get(scorecard=card, session_question__order=1)
+    first.score, first.notes, first.follow_up_asked = 3, "Clear.", True
+    first.save()
+    orm = list(
+        QuestionRecord.objects.filter(scorecard_id=card.pk)
+        .select_related("session_question")
+        .order_by("session_question__order")
+    )
+    with django_assert_num_queries(1):
+        found = runner_records(scorecard_id=card.pk)
+        questions = [record.session_question for record in found]
+    assert [columns(r) for r in found] == [columns(r) for r in orm] and len(found) == 3
+    assert [columns(q) for q in questions] == [columns(r.session_question) for r in orm]
+    assert questions[0].anchors == orm[0].session_question.anchors

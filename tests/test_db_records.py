@@ -222,6 +222,32 @@ def test_a_stale_revision_is_a_conflict_carrying_what_is_stored(card):
     assert locked.locked and record_at(card, 1).notes == "Mine."
 
 
+def test_the_stored_notes_read_is_what_the_orm_reads(card):
+    from django.db import connection
+
+    question_id = record_at(card, 1).session_question_id
+    records.save_notes(
+        scorecard_id=card.pk, session_question_id=question_id, text="Mine.", base_revision=0
+    )
+
+    def both() -> tuple[tuple, tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(records.stored_notes_statement(), [card.pk, question_id])
+            by_sql = cursor.fetchone()
+        notes, revision, submitted_at = (
+            QuestionRecord.objects.filter(scorecard_id=card.pk, session_question_id=question_id)
+            .values_list("notes", "notes_revision", "scorecard__submitted_at")
+            .get()
+        )
+        return by_sql, (notes, revision, submitted_at is not None)
+
+    by_sql, by_orm = both()
+    assert by_sql == by_orm == ("Mine.", 1, False)
+    finish(card)
+    by_sql, by_orm = both()
+    assert by_sql == by_orm == ("Mine.", 1, True)
+
+
 def test_a_visit_moves_place_and_clocks_as_the_orm_reads_them(card):
     first, second = record_at(card, 1), record_at(card, 2)
     records.visit(

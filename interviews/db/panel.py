@@ -1,21 +1,28 @@
-"""The panelist's scorecard with its session, candidate and position (and a question).
+"""The panelist's scorecard with its session, candidate and position (and a question);
+the runner's records with their questions.
 
 Every runner, notes and score request reads this first. The ORM's version is two
 queries (the scorecard with select_related, then the question), and compiling them is a
 large share of the notes autosave's app CPU (README, "Hand-made pieces, measured"); this
-is one statement, built once per process, its columns read back by name.
+is one statement, built once per process, its columns read back by name
+(`names.instance_from_row`, which converts them as the ORM does).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
-from typing import Any
 
 from django.db import connection, models
 
-from interviews.db.names import column, names
-from interviews.models import Candidate, InterviewSession, Position, Scorecard, SessionQuestion
+from interviews.db.names import column, fetch_named, instance_from_row, names
+from interviews.models import (
+    Candidate,
+    InterviewSession,
+    Position,
+    QuestionRecord,
+    Scorecard,
+    SessionQuestion,
+)
 
 # Each model of the row under its own alias: its columns come back as "<alias>__<attname>".
 _JOINED: tuple[tuple[str, type[models.Model]], ...] = (
@@ -58,23 +65,6 @@ def _statement(with_question: bool) -> str:
     """  # noqa: S608 (names from _meta, values as parameters)
 
 
-def _instance[ModelT: models.Model](
-    model: type[ModelT], alias: str, row: dict[str, Any]
-) -> ModelT | None:
-    """The model's instance from its aliased columns, converted as the ORM converts them."""
-    fields = model._meta.concrete_fields
-    values = []
-    for field in fields:
-        value = row[f"{alias}__{field.attname}"]
-        if value is not None:
-            for convert in field.get_db_converters(connection):
-                value = convert(value, field, connection)
-        values.append(value)
-    if values[0] is None:  # the primary key: an outer join found nothing
-        return None
-    return model.from_db(connection.alias, [field.attname for field in fields], values)
-
-
 def panel_row(
     *, user_id: int, session_id: int, order: int | None
 ) -> tuple[InterviewSession, Scorecard, SessionQuestion | None] | None:
@@ -86,19 +76,50 @@ def panel_row(
             _statement(order is not None),
             {"session": session_id, "user": user_id, "order": order},
         )
-        found: Sequence[Any] | None = cursor.fetchone()
-        if found is None:
-            return None
-        row = dict(zip((column.name for column in cursor.description), found, strict=True))
-    scorecard = _instance(Scorecard, "c", row)
-    session = _instance(InterviewSession, "s", row)
+        row = fetch_named(cursor)
+    if row is None:
+        return None
+    scorecard = instance_from_row(Scorecard, row, "c")
+    session = instance_from_row(InterviewSession, row, "s")
     assert scorecard is not None and session is not None
     InterviewSession._meta.get_field("candidate").set_cached_value(
-        session, _instance(Candidate, "k", row)
+        session, instance_from_row(Candidate, row, "k")
     )
     InterviewSession._meta.get_field("position").set_cached_value(
-        session, _instance(Position, "p", row)
+        session, instance_from_row(Position, row, "p")
     )
     Scorecard._meta.get_field("session").set_cached_value(scorecard, session)
-    question = _instance(SessionQuestion, "q", row) if order is not None else None
+    question = instance_from_row(SessionQuestion, row, "q") if order is not None else None
     return session, scorecard, question
+
+
+@functools.cache
+def _runner_statement() -> str:
+    r, q = names(QuestionRecord), names(SessionQuestion)
+    return f"""
+        SELECT {_select("r", QuestionRecord)}, {_select("q", SessionQuestion)}
+          FROM {r.table} r
+          JOIN {q.table} q ON q.{q.id} = r.{r.session_question}
+         WHERE r.{r.scorecard} = %(scorecard)s
+         ORDER BY q.{q.order}
+    """  # noqa: S608 (names from _meta, values as parameters)
+
+
+def runner_records(*, scorecard_id: int) -> list[QuestionRecord]:
+    """The scorecard's records, each with its session question cached on it, in question
+    order: what `QuestionRecord.objects.filter(scorecard_id=…).select_related(
+    "session_question").order_by("session_question__order")` reads, in one statement
+    built once per process (the ORM compiling that query each time cost the runner page
+    14–30 % of its throughput; README, "Hand-made pieces, measured")."""
+    cached = QuestionRecord._meta.get_field("session_question").set_cached_value
+    records = []
+    with connection.cursor() as cursor:
+        cursor.execute(_runner_statement(), {"scorecard": scorecard_id})
+        columns = [described.name for described in cursor.description]
+        for found in cursor.fetchall():
+            row = dict(zip(columns, found, strict=True))
+            record = instance_from_row(QuestionRecord, row, "r")
+            assert record is not None
+            cached(record, instance_from_row(SessionQuestion, row, "q"))
+            records.append(record)
+    return records
