@@ -1,13 +1,13 @@
 """Server-rendered SVG charts, the one home for them: no JavaScript, no inline styles,
 readable by a screen reader.
 
-Each chart is its geometry (`*_geometry`: numbers placed and formatted once) and a
-drawing of it. The drawing is hand-built (`_svg`, which escapes every text as Django
-does) because it pays: a Django template drawing the same geometry costs about ten
-times the CPU (README "Analytics: the pages", measured), and the question-health list
-draws fifty of these per page. tests/test_charts.py holds each hand-built drawing
-against the Django template rendering of the same geometry (tests/chart_templates/)
-and against the output the earlier code produced.
+Each chart is its geometry (`*_geometry`: numbers placed and formatted once, here) and a
+drawing of it (`intervy.html`, the one module of hand-built HTML, whose `_svg` escapes
+every text as Django does). The drawing is hand-built because it pays: a Django
+template drawing the same geometry costs about ten times the CPU (README "Analytics: the
+pages", measured), and the question-health list draws fifty of these per page.
+tests/test_charts.py holds each drawing against the Django template rendering of the
+same geometry (tests/chart_templates/) and against the output the earlier code produced.
 
 Colours are presentation attributes (and classes, for print and high-contrast styles);
 every chart carries a <title> and <desc> and is labelled by them; every mark has its own
@@ -23,10 +23,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from html import escape
 from typing import Any
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+
+from intervy.html import draw_distribution_bars, draw_grouped_bars, draw_sparkline
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
@@ -71,38 +72,6 @@ def _frame(
         "title": title,
         "description": description,
     }
-
-
-def _svg(template: str, *args: Any) -> str:
-    """django.utils.html.format_html for this module's own literals, without its lazy
-    wrappers: text is escaped as Django escapes it (html.escape), numbers need none."""
-    return template.format(*(escape(arg) if isinstance(arg, str) else arg for arg in args))
-
-
-def _open(chart: Mapping[str, Any]) -> str:
-    return _svg(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="{}" id="{}" role="img" '
-        'aria-labelledby="{}-title {}-desc" viewBox="0 0 {} {}" width="{}" height="{}">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
-        chart["css"],
-        chart["id"],
-        chart["id"],
-        chart["id"],
-        chart["width"],
-        chart["height"],
-        chart["width"],
-        chart["height"],
-        chart["id"],
-        chart["title"],
-        chart["id"],
-        chart["description"],
-    )
-
-
-def _done(parts: list[str]) -> SafeString:
-    parts.append("</svg>")
-    # Every part is a literal or built by _svg, which escapes text.
-    return mark_safe("".join(parts))  # noqa: S308
 
 
 # --- the comparison's grouped bars ------------------------------------------------------
@@ -205,84 +174,6 @@ def grouped_bar_geometry(
     return chart
 
 
-def draw_grouped_bars(chart: Mapping[str, Any]) -> SafeString:
-    parts = [_open(chart)]
-    for line in chart["gridlines"]:
-        parts.append(
-            _svg(
-                '<line class="gridline" x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d9dde3"/>'
-                '<text class="axis-label" x="{}" y="{}" text-anchor="end" font-size="11">{}</text>',
-                chart["left"],
-                chart["plot_right"],
-                line["y"],
-                line["y"],
-                chart["tick_x"],
-                line["label_y"],
-                line["level"],
-            )
-        )
-    for group in chart["groups"]:
-        for bar in group["bars"]:
-            if bar["missing"]:
-                parts.append(
-                    _svg(
-                        '<text class="bar-missing" x="{}" y="{}" text-anchor="middle" '
-                        'font-size="10"><title>{}: {} not assessed</title>–</text>',
-                        bar["x"],
-                        bar["y"],
-                        bar["series"],
-                        group["label"],
-                    )
-                )
-                continue
-            parts.append(
-                _svg(
-                    '<rect class="bar series-{}" x="{}" y="{}" width="{}" height="{}" '
-                    'fill="{}"><title>{}: {} {}</title></rect>',
-                    bar["index"],
-                    bar["x"],
-                    bar["y"],
-                    bar["width"],
-                    bar["height"],
-                    bar["colour"],
-                    bar["series"],
-                    group["label"],
-                    bar["value"],
-                )
-            )
-        parts.append(
-            _svg(
-                '<text class="group-label" x="{}" y="{}" text-anchor="middle" font-size="11">'
-                "<title>{}</title>{}</text>",
-                group["x"],
-                chart["group_label_y"],
-                group["label"],
-                group["short"],
-            )
-        )
-    parts.extend(
-        _svg(
-            '<g class="legend-item"><rect class="series-{}" x="{}" y="{}" width="12" height="12" '
-            'fill="{}"/><text x="{}" y="{}" font-size="12">{}</text></g>',
-            item["index"],
-            item["x"],
-            item["y"],
-            item["colour"],
-            item["text_x"],
-            item["text_y"],
-            item["label"],
-        )
-        for item in chart["legend"]
-    )
-    parts.append(
-        _svg(
-            '<text class="axis-title" x="4" y="{}" font-size="11">Mean score</text>',
-            chart["axis_title_y"],
-        )
-    )
-    return _done(parts)
-
-
 # --- question health: a distribution and a drift sparkline ------------------------------
 
 
@@ -323,32 +214,6 @@ def distribution_geometry(*, chart_id: str, title: str, counts: Sequence[int]) -
         )
     chart["bars"] = bars
     return chart
-
-
-def draw_distribution_bars(chart: Mapping[str, Any]) -> SafeString:
-    parts = [_open(chart)]
-    parts.extend(
-        _svg(
-            '<rect class="bar series-0" x="{}" y="{}" width="{}" height="{}" fill="{}">'
-            "<title>Score {}: {} of {} ({})</title></rect>"
-            '<text class="axis-label" x="{}" y="{}" text-anchor="middle" font-size="9">{}'
-            "</text>",
-            bar["x"],
-            bar["y"],
-            bar["width"],
-            bar["height"],
-            chart["colour"],
-            bar["level"],
-            bar["count"],
-            chart["total"],
-            bar["share"],
-            bar["label_x"],
-            chart["label_y"],
-            bar["level"],
-        )
-        for bar in chart["bars"]
-    )
-    return _done(parts)
 
 
 def sparkline(
@@ -394,37 +259,3 @@ def sparkline_geometry(
             "value": f"{values[alarm_index]:+.2f}",
         }
     return chart
-
-
-def draw_sparkline(chart: Mapping[str, Any]) -> SafeString:
-    parts = [
-        _open(chart),
-        _svg(
-            '<line class="gridline" x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d9dde3"/>',
-            chart["pad"],
-            chart["right"],
-            chart["zero"],
-            chart["zero"],
-        ),
-    ]
-    if chart["points"]:
-        parts.append(
-            _svg(
-                '<polyline class="spark" points="{}" fill="none" stroke="{}" stroke-width="1.5"/>',
-                chart["points"],
-                chart["colour"],
-            )
-        )
-    alarm = chart["alarm"]
-    if alarm:
-        parts.append(
-            _svg(
-                '<circle class="spark-alarm" cx="{}" cy="{}" r="3" fill="{}">'
-                "<title>Alarm: residual {}</title></circle>",
-                alarm["x"],
-                alarm["y"],
-                alarm["colour"],
-                alarm["value"],
-            )
-        )
-    return _done(parts)

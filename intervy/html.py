@@ -1,0 +1,209 @@
+"""The one module of hand-built HTML (and SVG): what stays hand-built because it measured
+far cheaper than the Django rendering it replaces (README, "Hand-made pieces, measured").
+
+Each piece has a test holding its output equal to Django's own rendering of the same
+thing: the chart drawings against templates of the same geometry (tests/test_charts.py,
+tests/chart_templates/), the menus' options against the Select widget
+(tests/test_bank_search.py). Every text is escaped as Django escapes it (html.escape,
+which django.utils.html.escape calls, without its lazy-string wrapper); numbers need
+none.
+
+- `draw_grouped_bars`, `draw_distribution_bars`, `draw_sparkline`: the charts, drawn from
+  the geometry `interviews.charts` computes (no JavaScript, no inline styles, readable
+  by a screen reader).
+- `select_options`: a <select>'s options with the sent value selected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from html import escape
+from typing import Any
+
+from django.utils.safestring import SafeString, mark_safe
+
+
+def select_options(choices: Iterable[tuple[Any, Any]], current: str) -> SafeString:
+    """The <option>s of `choices`, the one whose value is `current` selected: what
+    Django's Select widget renders inside its <select>, without building a dict and
+    copying the attributes for each option (format_html per option was most of it)."""
+    return mark_safe(  # noqa: S308 — every value and label is escaped
+        "".join(
+            f'<option value="{escape(str(value))}"'
+            f"{' selected' if value == current else ''}>{escape(str(label))}</option>"
+            for value, label in choices
+        )
+    )
+
+
+# --- the charts -------------------------------------------------------------------------
+
+
+def _svg(template: str, *args: Any) -> str:
+    """django.utils.html.format_html for this module's own literals, without its lazy
+    wrappers: text is escaped as Django escapes it (html.escape), numbers need none."""
+    return template.format(*(escape(arg) if isinstance(arg, str) else arg for arg in args))
+
+
+def _open(chart: Mapping[str, Any]) -> str:
+    return _svg(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="{}" id="{}" role="img" '
+        'aria-labelledby="{}-title {}-desc" viewBox="0 0 {} {}" width="{}" height="{}">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
+        chart["css"],
+        chart["id"],
+        chart["id"],
+        chart["id"],
+        chart["width"],
+        chart["height"],
+        chart["width"],
+        chart["height"],
+        chart["id"],
+        chart["title"],
+        chart["id"],
+        chart["description"],
+    )
+
+
+def _done(parts: list[str]) -> SafeString:
+    parts.append("</svg>")
+    # Every part is a literal or built by _svg, which escapes text.
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+def draw_grouped_bars(chart: Mapping[str, Any]) -> SafeString:
+    parts = [_open(chart)]
+    for line in chart["gridlines"]:
+        parts.append(
+            _svg(
+                '<line class="gridline" x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d9dde3"/>'
+                '<text class="axis-label" x="{}" y="{}" text-anchor="end" font-size="11">{}</text>',
+                chart["left"],
+                chart["plot_right"],
+                line["y"],
+                line["y"],
+                chart["tick_x"],
+                line["label_y"],
+                line["level"],
+            )
+        )
+    for group in chart["groups"]:
+        for bar in group["bars"]:
+            if bar["missing"]:
+                parts.append(
+                    _svg(
+                        '<text class="bar-missing" x="{}" y="{}" text-anchor="middle" '
+                        'font-size="10"><title>{}: {} not assessed</title>–</text>',
+                        bar["x"],
+                        bar["y"],
+                        bar["series"],
+                        group["label"],
+                    )
+                )
+                continue
+            parts.append(
+                _svg(
+                    '<rect class="bar series-{}" x="{}" y="{}" width="{}" height="{}" '
+                    'fill="{}"><title>{}: {} {}</title></rect>',
+                    bar["index"],
+                    bar["x"],
+                    bar["y"],
+                    bar["width"],
+                    bar["height"],
+                    bar["colour"],
+                    bar["series"],
+                    group["label"],
+                    bar["value"],
+                )
+            )
+        parts.append(
+            _svg(
+                '<text class="group-label" x="{}" y="{}" text-anchor="middle" font-size="11">'
+                "<title>{}</title>{}</text>",
+                group["x"],
+                chart["group_label_y"],
+                group["label"],
+                group["short"],
+            )
+        )
+    parts.extend(
+        _svg(
+            '<g class="legend-item"><rect class="series-{}" x="{}" y="{}" width="12" height="12" '
+            'fill="{}"/><text x="{}" y="{}" font-size="12">{}</text></g>',
+            item["index"],
+            item["x"],
+            item["y"],
+            item["colour"],
+            item["text_x"],
+            item["text_y"],
+            item["label"],
+        )
+        for item in chart["legend"]
+    )
+    parts.append(
+        _svg(
+            '<text class="axis-title" x="4" y="{}" font-size="11">Mean score</text>',
+            chart["axis_title_y"],
+        )
+    )
+    return _done(parts)
+
+
+def draw_distribution_bars(chart: Mapping[str, Any]) -> SafeString:
+    parts = [_open(chart)]
+    parts.extend(
+        _svg(
+            '<rect class="bar series-0" x="{}" y="{}" width="{}" height="{}" fill="{}">'
+            "<title>Score {}: {} of {} ({})</title></rect>"
+            '<text class="axis-label" x="{}" y="{}" text-anchor="middle" font-size="9">{}'
+            "</text>",
+            bar["x"],
+            bar["y"],
+            bar["width"],
+            bar["height"],
+            chart["colour"],
+            bar["level"],
+            bar["count"],
+            chart["total"],
+            bar["share"],
+            bar["label_x"],
+            chart["label_y"],
+            bar["level"],
+        )
+        for bar in chart["bars"]
+    )
+    return _done(parts)
+
+
+def draw_sparkline(chart: Mapping[str, Any]) -> SafeString:
+    parts = [
+        _open(chart),
+        _svg(
+            '<line class="gridline" x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d9dde3"/>',
+            chart["pad"],
+            chart["right"],
+            chart["zero"],
+            chart["zero"],
+        ),
+    ]
+    if chart["points"]:
+        parts.append(
+            _svg(
+                '<polyline class="spark" points="{}" fill="none" stroke="{}" stroke-width="1.5"/>',
+                chart["points"],
+                chart["colour"],
+            )
+        )
+    alarm = chart["alarm"]
+    if alarm:
+        parts.append(
+            _svg(
+                '<circle class="spark-alarm" cx="{}" cy="{}" r="3" fill="{}">'
+                "<title>Alarm: residual {}</title></circle>",
+                alarm["x"],
+                alarm["y"],
+                alarm["colour"],
+                alarm["value"],
+            )
+        )
+    return _done(parts)
