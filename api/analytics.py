@@ -18,11 +18,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from interviews.access import AnalyticsAudience, visible_scorecard_ids
+from interviews.access import AnalyticsAudience
 from interviews.analytics import data
 from interviews.analytics.figures import DRIFT_PROMPT
-from interviews.models import Candidate, InterviewTemplate, Position
-from interviews.pages.analytics import AnalyticsFilter, question_names, sorted_question_index
+from interviews.models import InterviewTemplate, Position
+from interviews.pages.analytics import (
+    AnalyticsFilter,
+    interviewer_evidence,
+    question_names,
+    sorted_question_index,
+)
 
 MIX = ("strong_no", "no", "yes", "strong_yes")
 
@@ -180,26 +185,9 @@ def interviewer_detail(
     sections: data.Sections, *, user: User, person: User, audience: AnalyticsAudience
 ) -> dict[str, Any]:
     """One interviewer's figures and the answers, questions and candidates behind them."""
-    figure = sections.part(data.INTERVIEWER_ROW_SECTION.format(person.pk))
-    detail = sections.part(data.INTERVIEWER_SECTION.format(person.pk)) or {
-        "answers": [],
-        "by_question": [],
-        "by_candidate": [],
-        "shared_answers": 0,
-    }
-    titles = question_names(
-        [a["question"] for a in detail["answers"]] + [q["question"] for q in detail["by_question"]]
-    )
-    candidate_ids = {a["candidate"] for a in detail["answers"]} | {
-        c["candidate"] for c in detail["by_candidate"]
-    }
-    candidates = dict(Candidate.objects.filter(pk__in=candidate_ids).values_list("pk", "full_name"))
-    # The link to a scorecard only where blind review lets the caller read it.
-    cards = visible_scorecard_ids(
-        user,
-        interviewer_id=person.pk,
-        session_ids=sorted({a["session"] for a in detail["answers"]}),
-    )
+    evidence = interviewer_evidence(sections, user=user, interviewer=person)
+    figure, detail, titles = evidence.figure, evidence.detail, evidence.questions
+    candidates, cards = evidence.candidates, evidence.cards
     return {
         "meta": meta(sections),
         "figures": interviewer(figure, people([person.pk])) if figure else None,

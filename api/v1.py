@@ -61,7 +61,7 @@ from interviews.models import (
     SessionStateError,
     TemplateQuestion,
 )
-from interviews.pages.analytics import QUESTION_SORTS, interviewer_figures
+from interviews.pages.analytics import QUESTION_SORTS, interviewer_figures, interviewer_sections
 from interviews.pages.session_schedule import schedule_page
 from interviews.rescheduling import cancel_session, invite_panel, reschedule_session
 from interviews.services.decisions import record_decision
@@ -1025,11 +1025,7 @@ def get_interviewer_calibration(
     (404 for an interviewer the caller may not see, as the page)."""
     _analytics_audience(request)
     person, audience = analytics_interviewer_for(request.user, user_id)
-    names = [
-        analytics_data.INTERVIEWER_ROW_SECTION.format(person.pk),
-        analytics_data.INTERVIEWER_SECTION.format(person.pk),
-    ]
-    sections = _analytics_sections(audience, filters, names)
+    sections = _analytics_sections(audience, filters, interviewer_sections(person))
     return api_analytics.interviewer_detail(
         sections, user=request.user, person=person, audience=audience
     )

@@ -360,3 +360,35 @@ def test_the_filter_selects_are_what_djangos_select_widget_renders(client_for, s
         shown = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
         assert re.sub(r">\s+<", "><", str(form[name])) == shown
     assert f'<option value="{small["template"].pk}" selected>Backend loop</option>' in html
+
+
+def test_the_calibration_list_shows_a_page_of_interviewers_and_the_csv_all(
+    client_for, small, manager, interviewer, interviewer2, monkeypatch
+):
+    """Two interviewers, one a page: each page names one, in name order, and links the
+    other; a page past the end shows the last; the CSV has both."""
+    from interviews.pages import analytics as pages
+
+    tasks.refresh_stale_analytics()
+    monkeypatch.setattr(pages, "INTERVIEWERS_PER_PAGE", 1)
+    client = client_for(manager)
+    first, second = sorted(
+        [interviewer, interviewer2], key=lambda u: (u.get_full_name() or u.username).lower()
+    )
+    one = page_text(client, "analytics_interviewers")
+    assert "Page 1 of 2 (2 interviewers)" in one and 'rel="next"' in one
+    two = page_text(client, "analytics_interviewers", page=9)
+    assert "Page 2 of 2 (2 interviewers)" in two and 'rel="prev"' in two
+    assert reverse("interviews:analytics_interviewer", args=[first.pk]) in one
+    assert reverse("interviews:analytics_interviewer", args=[second.pk]) not in one
+    assert reverse("interviews:analytics_interviewer", args=[second.pk]) in two
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    reverse("interviews:analytics_interviewers"), {"format": "csv", "page": 2}
+                ).content.decode()
+            )
+        )
+    )
+    assert len(rows) == 1 + 2

@@ -297,26 +297,79 @@ def interviewer_figures(scope: data.Scope, audience: AnalyticsAudience) -> Inter
     return result
 
 
-def interviewers_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
+INTERVIEWERS_PER_PAGE = 50
+
+
+def interviewers_page(
+    get: Mapping[str, Any], audience: AnalyticsAudience, *, full: bool = False
+) -> Page:
+    """Interviewer calibration, one page of 50 interviewers by name; `full` (the CSV)
+    has them all. Only the rows shown are shaped."""
     scope, form = scope_for(get, audience)
     figures_rows = interviewer_figures(scope, audience)
     names = user_names(r["interviewer_id"] for r in figures_rows)
-    rows = [interviewer_row(r, names) for r in figures_rows]
-    rows.sort(key=lambda r: r["name"].lower())
+    ordered = sorted(
+        figures_rows,
+        key=lambda r: (names.get(r["interviewer_id"], "").lower(), r["interviewer_id"]),
+    )
+    paging, wanted = _paged(get, ordered, INTERVIEWERS_PER_PAGE, full=full)
+    rows = [interviewer_row(r, names) for r in wanted]
     sections = figures_rows.sections
-    return Page(sections, form, scope, rows, {"freshness": _freshness(sections)})
+    return Page(sections, form, scope, rows, {"freshness": _freshness(sections), "paging": paging})
 
 
-def interviewer_page(
-    get: Mapping[str, Any], audience: AnalyticsAudience, *, user: User, interviewer: User
-) -> Page:
-    scope, form = scope_for(get, audience)
-    detail_name = data.INTERVIEWER_SECTION.format(interviewer.pk)
-    row_name = data.INTERVIEWER_ROW_SECTION.format(interviewer.pk)
-    sections = data.read_sections(scope, [row_name, detail_name])
-    figure = sections.part(row_name)
-    names = user_names([interviewer.pk])
-    detail = sections.part(detail_name) or {
+def _paged[T](
+    get: Mapping[str, Any],
+    ordered: Sequence[T],
+    per_page: int,
+    *,
+    full: bool,
+    sort: str | None = None,
+) -> tuple[dict[str, Any], Sequence[T]]:
+    """The `page` of `ordered` the request asks for (past the end: the last; malformed:
+    the first), with the pager's links, which keep the filters and the sort."""
+    try:
+        number = max(1, int(get.get("page") or 1))
+    except ValueError:
+        number = 1
+    count = max(1, -(-len(ordered) // per_page))
+    number = min(number, count)
+    query = {k: v for k, v in get.items() if k in ("position", "template", "start", "end") and v}
+    if sort is not None:
+        query["sort"] = sort
+    paging = {
+        "number": number,
+        "count": count,
+        "total": len(ordered),
+        "previous": "?" + urlencode({**query, "page": number - 1}) if number > 1 else None,
+        "next": "?" + urlencode({**query, "page": number + 1}) if number < count else None,
+    }
+    if full:
+        return paging, ordered
+    return paging, ordered[(number - 1) * per_page : number * per_page]
+
+
+@dataclass(frozen=True)
+class InterviewerEvidence:
+    """One interviewer's figures and what lies behind them, with the names to show: the
+    page and the API's detail both read it (the API shapes it as JSON)."""
+
+    figure: Mapping[str, Any] | None
+    detail: Mapping[str, Any]
+    questions: Mapping[int, tuple[str, str]]
+    candidates: Mapping[int, str]
+    # session id → the interviewer's scorecard there, only where blind review lets the
+    # viewer read it.
+    cards: Mapping[int, int]
+
+
+def interviewer_evidence(
+    sections: data.Sections, *, user: User, interviewer: User
+) -> InterviewerEvidence:
+    """The interviewer's row and detail sections, their question titles and candidate
+    names, and the scorecards `user` may open."""
+    figure = sections.part(data.INTERVIEWER_ROW_SECTION.format(interviewer.pk))
+    detail = sections.part(data.INTERVIEWER_SECTION.format(interviewer.pk)) or {
         "answers": [],
         "by_question": [],
         "by_candidate": [],
@@ -334,6 +387,26 @@ def interviewer_page(
         interviewer_id=interviewer.pk,
         session_ids=sorted({a["session"] for a in detail["answers"]}),
     )
+    return InterviewerEvidence(figure, detail, questions, candidates, cards)
+
+
+def interviewer_sections(interviewer: User) -> list[str]:
+    """The snapshot sections `interviewer_evidence` reads."""
+    return [
+        data.INTERVIEWER_ROW_SECTION.format(interviewer.pk),
+        data.INTERVIEWER_SECTION.format(interviewer.pk),
+    ]
+
+
+def interviewer_page(
+    get: Mapping[str, Any], audience: AnalyticsAudience, *, user: User, interviewer: User
+) -> Page:
+    scope, form = scope_for(get, audience)
+    sections = data.read_sections(scope, interviewer_sections(interviewer))
+    evidence = interviewer_evidence(sections, user=user, interviewer=interviewer)
+    figure, detail = evidence.figure, evidence.detail
+    questions, candidates, cards = evidence.questions, evidence.candidates, evidence.cards
+    names = user_names([interviewer.pk])
     answers = []
     for answer in detail["answers"]:
         title = questions.get(answer["question"], ("Ad hoc question", ""))[0]
@@ -522,17 +595,7 @@ def questions_page(
     if sort.lstrip("-") not in QUESTION_SORTS:
         sort = "title"
     ordered = sorted_question_index(index, sort)
-    try:
-        number = max(1, int(get.get("page") or 1))
-    except ValueError:
-        number = 1
-    pages_count = max(1, -(-len(ordered) // QUESTIONS_PER_PAGE))
-    number = min(number, pages_count)
-    wanted = (
-        ordered
-        if full
-        else ordered[(number - 1) * QUESTIONS_PER_PAGE : number * QUESTIONS_PER_PAGE]
-    )
+    paging, wanted = _paged(get, ordered, QUESTIONS_PER_PAGE, full=full, sort=sort)
     stored = data.more_parts(scope, sections, [data.question_row_section(e) for e in wanted])
     names = question_names(e["question_id"] for e in wanted)
     shown = [
@@ -549,17 +612,6 @@ def questions_page(
         if sort == first and not first.startswith("-"):
             target = f"-{name}"
         links[name] = "?" + urlencode({**query, "sort": target})
-    paging = {
-        "number": number,
-        "count": pages_count,
-        "total": len(ordered),
-        "previous": "?" + urlencode({**query, "sort": sort, "page": number - 1})
-        if number > 1
-        else None,
-        "next": "?" + urlencode({**query, "sort": sort, "page": number + 1})
-        if number < pages_count
-        else None,
-    }
     return Page(
         sections,
         form,

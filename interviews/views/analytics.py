@@ -72,7 +72,7 @@ def reliability(request: AuthenticatedHtmxRequest) -> HttpResponse:
 def interviewers(request: AuthenticatedHtmxRequest) -> HttpResponse:
     """Interviewer calibration (E1): every interviewer the viewer may see."""
     audience = analytics_audience(request.user)
-    page = pages.interviewers_page(request.GET, audience)
+    page = pages.interviewers_page(request.GET, audience, full=_wants_csv(request))
     if _wants_csv(request):
         return pages.csv_response(
             "interviewer-calibration.csv",
