@@ -11,7 +11,9 @@ none.
 - `draw_grouped_bars`, `draw_distribution_bars`, `draw_sparkline`: the charts, drawn from
   the geometry `interviews.charts` computes (no JavaScript, no inline styles, readable
   by a screen reader).
-- `select_options`: a <select>'s options with the sent value selected.
+- `select_options`: a <select>'s options with the sent value selected (the bank's and the
+  analytics' filter menus).
+- `figure`: an analytics figure with its n and gate (every analytics table cell).
 """
 
 from __future__ import annotations
@@ -30,9 +32,25 @@ def select_options(choices: Iterable[tuple[Any, Any]], current: str) -> SafeStri
     return mark_safe(  # noqa: S308 — every value and label is escaped
         "".join(
             f'<option value="{escape(str(value))}"'
-            f"{' selected' if value == current else ''}>{escape(str(label))}</option>"
+            f"{' selected' if str(value) == current else ''}>{escape(str(label))}</option>"
             for value, label in choices
         )
+    )
+
+
+def figure(text: str, n: int, *, hidden: bool, provisional: bool) -> SafeString:
+    """An analytics figure with its n, marked when provisional, or "hidden" below its
+    minimum n: what templates/interviews/analytics/_figure.html writes (tests/
+    test_analytics_html.py holds the two equal), without an include per table cell (the
+    reliability page has some five hundred)."""
+    if hidden:
+        return mark_safe(  # noqa: S308 — n is an int
+            f'<span class="figure-hidden muted">hidden: too few (n&nbsp;=&nbsp;{int(n)})</span>'
+        )
+    mark = '\n  <em class="provisional">provisional</em>' if provisional else ""
+    return mark_safe(  # noqa: S308 — the text is escaped, n is an int
+        f'<span class="figure">{escape(str(text))}</span> '
+        f'<small class="muted">n&nbsp;=&nbsp;{int(n)}</small>{mark}'
     )
 
 

@@ -377,6 +377,7 @@ def test_the_calibration_list_shows_a_page_of_interviewers_and_the_csv_all(
     )
     one = page_text(client, "analytics_interviewers")
     assert "Page 1 of 2 (2 interviewers)" in one and 'rel="next"' in one
+    assert '<span class="figure' in one and "Shown(" not in one  # the cells, as HTML
     two = page_text(client, "analytics_interviewers", page=9)
     assert "Page 2 of 2 (2 interviewers)" in two and 'rel="prev"' in two
     assert reverse("interviews:analytics_interviewer", args=[first.pk]) in one

@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from interviews import charts
 from interviews.access import (
@@ -31,6 +32,8 @@ from interviews.access import (
 from interviews.analytics import data
 from interviews.analytics.figures import DRIFT_PROMPT
 from interviews.models import Candidate, InterviewTemplate, Position
+from intervy import html
+from intervy.html import select_options
 from intervy.typing import form_field
 from questions.models import Question
 
@@ -58,6 +61,11 @@ class Shown:
     @property
     def provisional(self) -> bool:
         return self.gate == "provisional"
+
+    @property
+    def html(self) -> SafeString:
+        """`{{ figure.html }}` in a template: the figure with its n (`intervy.html.figure`)."""
+        return html.figure(self.text, self.n, hidden=self.hidden, provisional=self.provisional)
 
 
 def _num(value: float | None, digits: int = 2, *, signed: bool = False) -> str:
@@ -153,17 +161,16 @@ class AnalyticsFilter(forms.Form):
         position_field.choices = [("", "All positions"), *positions]
         template_field.choices = [("", "All templates"), *templates.values_list("pk", "name")]
 
-    def options(self, name: str) -> list[tuple[Any, str, bool]]:
-        """(value, label, selected) of a choice field, for the template's own loop: a
-        manager's template list runs to hundreds of options, and Django's select widget
-        renders each through a template of its own (about three times the time)."""
-        bound = self[name]
-        current = str(bound.value() or "")
+    def options(self, name: str) -> SafeString:
+        """The <option>s of a choice field, the sent one selected: a manager's template
+        list runs to hundreds of options, and Django's select widget renders each through
+        a template of its own; `intervy.html.select_options` writes the same options
+        (tests/test_bank_search.py holds it to the widget's rendering)."""
         # Django normalises a ChoiceField's choices to (value, label) pairs when they are
         # set; django-stubs types the attribute as everything `choices=` accepts.
         field = form_field(self, name, forms.ChoiceField)
         choices: list[tuple[Any, str]] = field.choices  # type: ignore[assignment]
-        return [(value, label, str(value) == current) for value, label in choices]
+        return select_options(choices, str(self[name].value() or ""))
 
 
 def scope_for(
@@ -225,11 +232,11 @@ class Page:
         return self.sections.summary
 
     @property
-    def position_options(self) -> list[tuple[Any, str, bool]]:
+    def position_options(self) -> SafeString:
         return self.form.options("position")
 
     @property
-    def template_options(self) -> list[tuple[Any, str, bool]]:
+    def template_options(self) -> SafeString:
         return self.form.options("template")
 
 
