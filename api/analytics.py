@@ -283,7 +283,7 @@ def question_rows(
 ) -> tuple[int, list[dict[str, Any]]]:
     """(how many question versions, the shaped rows of `page`), in the list page's order:
     the snapshot's index is sorted and only the rows asked for are read."""
-    index = (sections.part(data.SECTION_QUESTION_INDEX) or {"rows": []})["rows"]
+    index = data.question_index(sections)
     ordered = sorted_question_index(index, sort)
     wanted = [data.question_row_section(e) for e in ordered[page]]
     stored = data.more_parts(scope, sections, wanted)

@@ -5,7 +5,7 @@ Each chart is its geometry (`*_geometry`: numbers placed and formatted once, her
 drawing of it (`intervy.html`, the one module of hand-built HTML, whose `_svg` escapes
 every text as Django does). The drawing is hand-built because it pays: a Django
 template drawing the same geometry costs about ten times the CPU (README "Analytics: the
-pages", measured), and the question-health list draws fifty of these per page.
+pages", measured), and the question-health list draws one of these per row.
 tests/test_charts.py holds each drawing against the Django template rendering of the
 same geometry (tests/chart_templates/) and against the output the earlier code produced.
 
