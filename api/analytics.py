@@ -285,9 +285,9 @@ def question_rows(
     the snapshot's index is sorted and only the rows asked for are read."""
     index = data.question_index(sections)
     ordered = sorted_question_index(index, sort)
-    wanted = [data.question_row_section(e) for e in ordered[page]]
+    wanted = [e.section for e in ordered[page]]
     stored = data.more_parts(scope, sections, wanted)
-    titles = question_names(e["question_id"] for e in ordered[page])
+    titles = question_names(e.question_id for e in ordered[page])
     return len(ordered), [question(stored[k], titles) for k in wanted if k in stored]
 
 

@@ -26,7 +26,7 @@ import enum
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import (
@@ -408,20 +408,30 @@ def _compact(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
 
 
-def question_index(sections: Sections) -> list[dict[str, Any]]:
-    """The stored question-health index, one entry per question version: question_id,
-    question_version, title and `sort` (figure → value as shown, None while hidden)."""
-    part = sections.part(SECTION_QUESTION_INDEX) or {"sorts": [], "rows": []}
-    keys = part["sorts"]
-    return [
-        {
-            "question_id": question,
-            "question_version": version,
-            "title": title,
-            "sort": dict(zip(keys, values, strict=True)),
-        }
-        for question, version, title, values in part["rows"]
-    ]
+class QuestionIndexEntry(NamedTuple):
+    """One question version of the stored index, as stored: [id, version, title, values]."""
+
+    question_id: int
+    question_version: int
+    title: str
+    values: list[float | None]
+
+    @property
+    def section(self) -> str:
+        """The name of this version's row section."""
+        return QUESTION_ROW_SECTION.format(self.question_id, self.question_version)
+
+    def sort_value(self, key: str) -> float | None:
+        """The value shown for figure `key` (a QUESTION_SORT_KEYS name), None while hidden."""
+        return self.values[QUESTION_SORT_KEYS.index(key)]
+
+
+def question_index(sections: Sections) -> list[QuestionIndexEntry]:
+    """The stored question-health index, one entry per question version."""
+    part = sections.part(SECTION_QUESTION_INDEX) or {"sorts": list(QUESTION_SORT_KEYS), "rows": []}
+    if tuple(part["sorts"]) != QUESTION_SORT_KEYS:  # SNAPSHOT_FORMAT keeps this from happening
+        raise ValueError("The stored question index has other sorts than this release.")
+    return [QuestionIndexEntry._make(row) for row in part["rows"]]
 
 
 def question_row_section(row: Mapping[str, Any]) -> str:

@@ -560,22 +560,25 @@ def _decorate(row: dict[str, Any]) -> None:
     row["bars"] = _bars(row)
 
 
-def sorted_question_index(index: Sequence[Mapping[str, Any]], sort: str) -> list[Mapping[str, Any]]:
+def sorted_question_index(
+    index: Sequence[data.QuestionIndexEntry], sort: str
+) -> list[data.QuestionIndexEntry]:
     """The index entries in the order of `sort` (a QUESTION_SORTS name, `-` for highest
     first); ties, and the rows whose figure is hidden (last), by title, id and version
     (the title the index was computed with: no query for the names of every row)."""
 
-    def title(entry: Mapping[str, Any]) -> tuple[str, int, int]:
-        return (entry["title"].lower(), entry["question_id"], entry["question_version"] or 0)
+    def title(entry: data.QuestionIndexEntry) -> tuple[str, int, int]:
+        return (entry.title.lower(), entry.question_id, entry.question_version or 0)
 
     descending = sort.startswith("-")
     by = sort.lstrip("-")
     entries = sorted(index, key=title)
     if by == "title":
         return sorted(entries, key=title, reverse=descending)
-    present = [e for e in entries if e["sort"][by] is not None]
-    missing = [e for e in entries if e["sort"][by] is None]
-    present.sort(key=lambda e: e["sort"][by], reverse=descending)
+    position = data.QUESTION_SORT_KEYS.index(by)
+    present = [e for e in entries if e.values[position] is not None]
+    missing = [e for e in entries if e.values[position] is None]
+    present.sort(key=lambda e: e.values[position], reverse=descending)  # type: ignore[arg-type, return-value]
     return present + missing
 
 
@@ -593,11 +596,11 @@ def questions_page(
         sort = "title"
     ordered = sorted_question_index(index, sort)
     paging, wanted = _paged(get, ordered, QUESTIONS_PER_PAGE, full=full, sort=sort)
-    stored = data.more_parts(scope, sections, [data.question_row_section(e) for e in wanted])
-    names = question_names(e["question_id"] for e in wanted)
+    stored = data.more_parts(scope, sections, [e.section for e in wanted])
+    names = question_names(e.question_id for e in wanted)
     shown = [
         question_row(stored[key], names, chart=not full)
-        for key in (data.question_row_section(e) for e in wanted)
+        for key in (e.section for e in wanted)
         if key in stored
     ]
     query = {k: v for k, v in get.items() if k in ("position", "template", "start", "end") and v}
