@@ -34,8 +34,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as bench  # noqa: E402  (bench/run.py: the servers, sign-in, wrk, endpoints)
+from compare import ALLOWED_DROP  # noqa: E402  (the same 10 % as bench/compare.py)
 
-ALLOWED_DROP = 0.10
 DEFAULT_ENDPOINTS = ("runner", "runner_question", "score", "notes", "scorecard", "api_score")
 
 
