@@ -26,7 +26,6 @@ from interviews.pages.analytics import (
     AnalyticsFilter,
     interviewer_evidence,
     question_names,
-    sorted_question_index,
 )
 
 MIX = ("strong_no", "no", "yes", "strong_yes")
@@ -282,12 +281,11 @@ def question_rows(
     scope: data.Scope, sections: data.Sections, sort: str, page: slice
 ) -> tuple[int, list[dict[str, Any]]]:
     """(how many question versions, the shaped rows of `page`), in the list page's order:
-    the snapshot's index is sorted and only the rows asked for are read."""
-    index = data.question_index(sections)
-    ordered = sorted_question_index(index, sort)
-    wanted = [e.section for e in ordered[page]]
+    the snapshot's order for `sort` is read, then only the rows asked for."""
+    ordered = data.question_order(sections, sort)
+    wanted = ordered[page]
     stored = data.more_parts(scope, sections, wanted)
-    titles = question_names(e.question_id for e in ordered[page])
+    titles = question_names(stored[key]["question_id"] for key in wanted if key in stored)
     return len(ordered), [question(stored[k], titles) for k in wanted if k in stored]
 
 
@@ -305,16 +303,16 @@ def question_version(sections: data.Sections, *, found: Any, version: int) -> di
 
 
 def panel_reliability(sections: data.Sections) -> dict[str, Any]:
-    summary = sections.summary or {"by_template": {}, "by_position": {}, "reliability": None}
+    summary = sections.summary or {"reliability": None}
+    by_template = sections.part(data.SECTION_BY_TEMPLATE) or {}
+    by_position = sections.part(data.SECTION_BY_POSITION) or {}
     templates = dict(
-        InterviewTemplate.objects.filter(
-            pk__in=[int(k) for k in summary["by_template"]]
-        ).values_list("pk", "name")
+        InterviewTemplate.objects.filter(pk__in=[int(k) for k in by_template]).values_list(
+            "pk", "name"
+        )
     )
     positions = dict(
-        Position.objects.filter(pk__in=[int(k) for k in summary["by_position"]]).values_list(
-            "pk", "title"
-        )
+        Position.objects.filter(pk__in=[int(k) for k in by_position]).values_list("pk", "title")
     )
 
     def rows(breakdown: Mapping[str, Any], names: Mapping[int, str]) -> list[dict[str, Any]]:
@@ -328,6 +326,6 @@ def panel_reliability(sections: data.Sections) -> dict[str, Any]:
     return {
         "meta": meta(sections),
         "overall": reliability(summary["reliability"]),
-        "by_template": rows(summary["by_template"], templates),
-        "by_position": rows(summary["by_position"], positions),
+        "by_template": rows(by_template, templates),
+        "by_position": rows(by_position, positions),
     }

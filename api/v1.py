@@ -1042,7 +1042,9 @@ def list_question_health(
     """Question health per question version (the page /analytics/questions/)."""
     audience = _analytics_audience(request)
     scope = _analytics_scope(audience, filters)
-    sections = analytics_data.read_sections(scope, [analytics_data.SECTION_QUESTION_INDEX])
+    sections = analytics_data.read_sections(
+        scope, [analytics_data.question_order_section(filters.sort)]
+    )
     start = (filters.page - 1) * filters.per_page
     count, rows = api_analytics.question_rows(
         scope, sections, filters.sort, slice(start, start + filters.per_page)
@@ -1093,7 +1095,9 @@ def get_panel_reliability(
     """Panel reliability (the page /analytics/): everything in view, per template and
     per position."""
     audience = _analytics_audience(request)
-    sections = _analytics_sections(audience, filters, [])
+    sections = _analytics_sections(
+        audience, filters, [analytics_data.SECTION_BY_POSITION, analytics_data.SECTION_BY_TEMPLATE]
+    )
     return api_analytics.panel_reliability(sections)
 
 

@@ -14,6 +14,7 @@ none.
 - `select_options`: a <select>'s options with the sent value selected (the bank's and the
   analytics' filter menus).
 - `figure`: an analytics figure with its n and gate (every analytics table cell).
+- `question_cells`: a question-health row's cells (the list shows 25 rows of ten cells).
 """
 
 from __future__ import annotations
@@ -51,6 +52,77 @@ def figure(text: str, n: int, *, hidden: bool, provisional: bool) -> SafeString:
     return mark_safe(  # noqa: S308 — the text is escaped, n is an int
         f'<span class="figure">{escape(str(text))}</span> '
         f'<small class="muted">n&nbsp;=&nbsp;{int(n)}</small>{mark}'
+    )
+
+
+def _plural(count: int) -> str:
+    """Django's `pluralize` filter on a count."""
+    return "" if count == 1 else "s"
+
+
+def question_cells(row: Mapping[str, Any]) -> SafeString:
+    """A question-health row's cells, from `interviews.pages.analytics.question_row`:
+    what templates/interviews/analytics/_question_cells.html writes (tests/
+    test_analytics_html.py holds the two equal), without a template include and some
+    thirty variable lookups per row."""
+    n = int(row["distribution_n"])
+    if row["bars"]:
+        shares = " · ".join(
+            f"{number}: {escape(share)}" for number, share in enumerate(row["shares"], start=1)
+        )
+        provisional = (
+            '\n  <em class="provisional">provisional</em>'
+            if row["distribution_gate"] == "provisional"
+            else ""
+        )
+        distribution = (
+            f'<figure class="chart-figure chart-inline">{row["bars"]}<figcaption class="muted">'
+            f"{shares} (n&nbsp;=&nbsp;{n}){provisional}</figcaption></figure>"
+        )
+    else:
+        distribution = (
+            f'<span class="figure-hidden muted">hidden: too few (n&nbsp;=&nbsp;{n})</span>'
+        )
+    ceiling = "<strong>Ceiling</strong> " if row["ceiling"] else ""
+    floor = "<strong>Floor</strong>\n  " if row["floor"] else ""
+    auc = row["auc"]
+    hired_rejected = (
+        ""
+        if auc.hidden
+        else f'<br><small class="muted">{int(row["auc_hired"])} hired, '
+        f"{int(row['auc_rejected'])} rejected</small>"
+    )
+    drift = row["drift_slope"]
+    if drift.hidden:
+        slope = (
+            '<span class="figure-hidden muted">needs 40 sessions over 60 days '
+            f"(n&nbsp;=&nbsp;{int(drift.n)}, {int(row['drift_span'])} days)</span>"
+        )
+    else:
+        slope = (
+            f"{escape(drift.text)} per 90 days "
+            f'<small class="muted">n&nbsp;=&nbsp;{int(drift.n)}</small>'
+        )
+    alarm = (
+        f'<p class="prompt drift-alarm"><strong>{escape(row["drift_alarm_text"])}</strong></p>'
+        if row["drift_alarmed"]
+        else ""
+    )
+    candidates = int(row["candidates"])
+    return mark_safe(  # noqa: S308 — every text is escaped or built here, numbers are ints
+        f'<td>{int(row["times_asked"])} <small class="muted">({candidates} '
+        f"candidate{_plural(candidates)}, {escape(row['first'])} – {escape(row['last'])})"
+        "</small></td>\n"
+        f"<td>{row['not_assessed'].html}</td>\n"
+        f"<td>{distribution}</td>\n"
+        f"<td>{row['mean'].html}<br><small>SD {escape(row['sd'].text)}</small></td>\n"
+        f"<td>{ceiling}{floor}<small>at 4: {escape(row['ceiling_share'].text)} · "
+        f"at 1: {escape(row['floor_share'].text)}</small></td>\n"
+        f"<td>{row['item_rest'].html}</td>\n"
+        f"<td>{auc.html}{hired_rejected}</td>\n"
+        f"<td>{row['alpha'].html}<br><small>interval α {escape(row['alpha_interval'].text)}"
+        "</small></td>\n"
+        f"<td>{slope}{alarm}\n  </td>"
     )
 
 

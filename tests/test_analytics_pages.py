@@ -16,6 +16,7 @@ from interviews import tasks
 from interviews.analytics import data
 from interviews.analytics.figures import CALIBRATION_PROMPT, DRIFT_PROMPT
 from interviews.models import AnalyticsSnapshot, QuestionRecord, Recommendation, Scorecard
+from interviews.pages.analytics import question_sort
 from interviews.services.scorecards import submit_scorecard
 from intervy.roles import INTERVIEWERS
 from tests import planted_analytics as planted
@@ -311,11 +312,11 @@ def test_planted_truth_through_the_pages(client_for, planted_world, admin_user):
     )
 
 
-def test_question_health_reads_its_index_and_only_the_rows_it_shows(
+def test_question_health_reads_its_order_and_only_the_rows_it_shows(
     client_for, small, manager, monkeypatch
 ):
-    """The list sorts a small index and reads the rows of the page it shows (here one a
-    page), never the whole table; the CSV reads every row."""
+    """The list reads its stored order for the sort asked and the rows of the page it
+    shows (here one a page), never the whole table; the CSV reads every row."""
     from interviews.pages import analytics as pages
 
     tasks.refresh_stale_analytics()
@@ -345,6 +346,25 @@ def test_a_new_snapshot_format_makes_every_stored_scope_stale(small, monkeypatch
     assert data.stale_scopes(data.default_scopes()) == []
     monkeypatch.setattr(data, "SNAPSHOT_FORMAT", data.SNAPSHOT_FORMAT + 1)
     assert data.stale_scopes(data.default_scopes()) == data.default_scopes()
+
+
+def test_a_page_never_reads_a_snapshot_of_another_format(
+    client_for, small, admin_user, monkeypatch
+):
+    """Until the sweep recomputes it, a snapshot stored by another release is as if none
+    were stored: a small scope is computed for the request, a large one is being prepared."""
+    tasks.refresh_stale_analytics()
+    client = client_for(admin_user)
+    assert "Figures as of" in page_text(client, "analytics_questions", sort="-auc")
+    AnalyticsSnapshot.objects.filter(section__startswith="questions:order:").update(
+        payload={"rows": [[1, 1]]}  # an older shape of the order
+    )
+    monkeypatch.setattr(data, "SNAPSHOT_FORMAT", data.SNAPSHOT_FORMAT + 1)
+    text = page_text(client, "analytics_questions", sort="-auc")
+    assert "Computed just now for this view." in text and "3 question versions" in text
+    monkeypatch.setattr(data, "SYNCHRONOUS_RECORD_LIMIT", 0)
+    for name in ("analytics", "analytics_interviewers", "analytics_questions"):
+        assert "being prepared" in page_text(client, name)
 
 
 def test_the_filter_selects_are_what_djangos_select_widget_renders(client_for, small, manager):
@@ -393,3 +413,47 @@ def test_the_calibration_list_shows_a_page_of_interviewers_and_the_csv_all(
         )
     )
     assert len(rows) == 1 + 2
+
+
+def _health_row(question, version, *, auc=None, times_asked=10):
+    """A stored question-health row with only what question_sort_values reads."""
+    gated = {"gate": "hidden" if auc is None else "established"}
+    return {
+        "question_id": question,
+        "question_version": version,
+        "exposure": {"times_asked": times_asked},
+        "not_assessed": {"share": 0.0, **gated},
+        "distribution": {"mean": 2.5, "sd": 1.0, "shares": [0.25] * 4, **gated},
+        "item_rest": {"value": 0.3, **gated},
+        "separation": {"auc": auc, **gated},
+        "alpha": None,
+        "drift": {"slope_per_90_days": 0.0, **gated},
+    }
+
+
+def test_the_list_orders_rank_by_value_both_ways_with_ties_by_title_and_hidden_last():
+    titles = {1: "beta", 2: "Alpha", 3: "gamma", 4: "delta"}
+    table = [
+        _health_row(1, 1, auc=0.7),
+        _health_row(2, 1, auc=0.7),
+        _health_row(2, 2, auc=0.9, times_asked=3),
+        _health_row(3, 1, auc=None),
+        _health_row(4, 1, auc=0.5),
+    ]
+    orders = data.question_orders(table, titles)
+    assert set(orders) == {data.question_order_section(s) for s in data.QUESTION_SORTS} | {
+        data.question_order_section(f"-{s}") for s in data.QUESTION_SORTS
+    }
+
+    def order(sort):
+        sections = data.Sections(None, orders, None, live=True, preparing=False)
+        return [key.removeprefix("question-row:") for key in data.question_order(sections, sort)]
+
+    assert order("title") == ["2:1", "2:2", "1:1", "4:1", "3:1"]  # A–Z, case-blind, then version
+    assert order("-title") == ["3:1", "4:1", "1:1", "2:2", "2:1"]
+    # Ties keep the title order either way; a hidden figure sorts last either way.
+    assert order("-auc") == ["2:2", "2:1", "1:1", "4:1", "3:1"]
+    assert order("auc") == ["4:1", "2:1", "1:1", "2:2", "3:1"]
+    assert order("exposure") == ["2:2", "2:1", "1:1", "4:1", "3:1"]
+    assert question_sort("-auc") == "-auc"
+    assert question_sort("-nonsense") == question_sort(None) == "title"

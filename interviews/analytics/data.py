@@ -26,8 +26,9 @@ import enum
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import (
     BigIntegerField,
@@ -70,20 +71,31 @@ from questions.models import Question
 CANDIDATE_KEY_SHIFT = 32
 SECTION_SUMMARY = "summary"
 SECTION_INTERVIEWERS = "interviewers"
+# The calibration list's order, by name as of the refresh: the interviewers' ids as
+# words (the list reads it and the row sections of the page it shows, not the table).
+SECTION_INTERVIEWER_ORDER = "interviewers:order"
+# Panel reliability per position and per template (α with its bootstrap interval, by id):
+# read by the reliability page, and the positions' by the position page, not kept in the
+# summary every analytics page reads (a scope's per-template α ran to 40 kB).
+SECTION_BY_POSITION = "reliability:positions"
+SECTION_BY_TEMPLATE = "reliability:templates"
 INTERVIEWER_SECTION = "interviewer:{}"
 QUESTION_SECTION = "question:{}"
-# The question-health list reads its index (one small row per question version: its sort
-# values) and then only the rows of the page it shows, one section per question version
-# (the whole table in one section was megabytes of JSON at benchmark size, read by every
-# view of the list; the CSV reads every row section, in one query).
-SECTION_QUESTION_INDEX = "questions:index"
+# The question-health list reads its order for the sort asked (one section per sort and
+# way: the question versions as "id:version" words, computed with the figures) and then only
+# the rows of the page it shows, one section per question version. (The whole table in
+# one section was megabytes of JSON at benchmark size, read by every view of the list;
+# then an index of every version's sort values, sorted per request, 194 kB and some
+# 12 ms a view. The CSV reads every row section, in one query.)
+QUESTION_ORDER_SECTION = "questions:order:{}"
 # One interviewer's row of the calibration table: what their own listing and their detail
 # page read (not the whole table, hundreds of kB at benchmark size).
 INTERVIEWER_ROW_SECTION = "interviewer-row:{}"
 # The shape of the stored sections: part of every signature, so a release that changes
 # them makes each stored scope stale and the worker's next sweep recomputes it.
-SNAPSHOT_FORMAT = 4
-QUESTION_ROW_SECTION = "question-row:{}:{}"
+SNAPSHOT_FORMAT = 7
+QUESTION_ROW_PREFIX = "question-row:"
+QUESTION_ROW_SECTION = QUESTION_ROW_PREFIX + "{}:{}"
 # Without a snapshot, a page computes an unfiltered scope on the spot only up to this
 # many question records (about a second); above it, it says the worker is preparing it.
 SYNCHRONOUS_RECORD_LIMIT = 60_000
@@ -385,11 +397,8 @@ def question_sort_values(row: Mapping[str, Any]) -> dict[str, float | None]:
     }
 
 
-# The question-health index stores each version as [id, version, title, [sort values in
-# this order]], the values rounded to six decimals: a third of the size of named fields
-# at full precision, and it is what every view of the list reads and parses (at benchmark
-# size 578 → 194 kB, about 22 → 8 ms a request). The list shows two decimals, so the
-# rounding changes no order a reader can see.
+# What the question-health list can be sorted by: the title, or a figure's value as shown
+# (question_sort_values), each either way.
 QUESTION_SORT_KEYS = (
     "exposure",
     "not_assessed",
@@ -402,36 +411,81 @@ QUESTION_SORT_KEYS = (
     "alpha",
     "drift",
 )
+QUESTION_SORTS = ("title", *QUESTION_SORT_KEYS)
 
 
-def _compact(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
+def question_order_section(sort: str) -> str:
+    """The section holding the list's order for `sort` (a QUESTION_SORTS name, `-` for
+    the other way)."""
+    return QUESTION_ORDER_SECTION.format(sort)
 
 
-class QuestionIndexEntry(NamedTuple):
-    """One question version of the stored index, as stored: [id, version, title, values]."""
+def question_orders(
+    table: Sequence[Mapping[str, Any]], titles: Mapping[int, str]
+) -> dict[str, dict[str, Any]]:
+    """The list's every order, computed with the figures: for each sort, both ways, the
+    question versions as [id, version] pairs. A figure sorts by its value (`-`: highest
+    first) with the rows whose figure is hidden last; ties, and the hidden rows, by title,
+    id and version; `-title` is Z–A."""
 
-    question_id: int
-    question_version: int
-    title: str
-    values: list[float | None]
+    def by_title(row: Mapping[str, Any]) -> tuple[str, int, int]:
+        question = row["question_id"]
+        return (titles.get(question, "").lower(), question, row["question_version"] or 0)
 
-    @property
-    def section(self) -> str:
-        """The name of this version's row section."""
-        return QUESTION_ROW_SECTION.format(self.question_id, self.question_version)
+    named = sorted(table, key=by_title)
+    values = {id(row): question_sort_values(row) for row in named}
+    orders: dict[str, list[Mapping[str, Any]]] = {
+        "title": named,
+        "-title": named[::-1],
+    }
+    for key in QUESTION_SORT_KEYS:
+        present = [row for row in named if values[id(row)][key] is not None]
+        missing = [row for row in named if values[id(row)][key] is None]
+        for descending in (False, True):
+            # sorted() is stable: equal values keep the title order, either way.
+            ranked = sorted(present, key=lambda row: values[id(row)][key], reverse=descending)
+            orders[f"-{key}" if descending else key] = ranked + missing
+    # One string of "id:version" words: parsed in microseconds, where a JSON list of
+    # [id, version] pairs took 0.7 ms at benchmark size, on every view of the list.
+    return {
+        question_order_section(sort): {
+            "versions": " ".join(f"{row['question_id']}:{row['question_version']}" for row in rows)
+        }
+        for sort, rows in orders.items()
+    }
 
-    def sort_value(self, key: str) -> float | None:
-        """The value shown for figure `key` (a QUESTION_SORT_KEYS name), None while hidden."""
-        return self.values[QUESTION_SORT_KEYS.index(key)]
+
+def question_order(sections: Sections, sort: str) -> list[str]:
+    """The row sections of the question-health list in the order of `sort`."""
+    part = sections.part(question_order_section(sort)) or {"versions": ""}
+    return [QUESTION_ROW_PREFIX + version for version in part["versions"].split()]
 
 
-def question_index(sections: Sections) -> list[QuestionIndexEntry]:
-    """The stored question-health index, one entry per question version."""
-    part = sections.part(SECTION_QUESTION_INDEX) or {"sorts": list(QUESTION_SORT_KEYS), "rows": []}
-    if tuple(part["sorts"]) != QUESTION_SORT_KEYS:  # SNAPSHOT_FORMAT keeps this from happening
-        raise ValueError("The stored question index has other sorts than this release.")
-    return [QuestionIndexEntry._make(row) for row in part["rows"]]
+def user_names(ids: Iterable[int]) -> dict[int, str]:
+    """How the analytics pages name people: the name and the username beside it (two demo
+    interviewers share a first name), or the username alone."""
+    users = get_user_model().objects.filter(pk__in=set(ids))
+    return {
+        pk: (f"{f'{first} {last}'.strip()} ({username})" if (first or last) else username)
+        for pk, username, first, last in users.values_list(
+            "pk", "username", "first_name", "last_name"
+        )
+    }
+
+
+def interviewer_order_words(interviewers: Iterable[int]) -> str:
+    """The interviewers' ids by name (case-blind, then id), as words."""
+    interviewers = list(interviewers)
+    with reporting_reads():
+        names = user_names(interviewers)
+    ordered = sorted(interviewers, key=lambda pk: (names.get(pk, "").lower(), pk))
+    return " ".join(str(pk) for pk in ordered)
+
+
+def interviewer_order(sections: Sections) -> list[int]:
+    """The calibration list's interviewers in name order."""
+    part = sections.part(SECTION_INTERVIEWER_ORDER) or {"ids": ""}
+    return [int(pk) for pk in part["ids"].split()]
 
 
 def question_row_section(row: Mapping[str, Any]) -> str:
@@ -524,8 +578,6 @@ def compute_sections(scope: Scope, *, bootstrap: bool = True) -> dict[str, dict[
         "scorecards": len(cards),
         "sessions": len({card.session_id for card in cards}),
         "reliability": jsonable(reliability),
-        "by_position": _breakdown(ratings, facets, 0) if bootstrap else {},
-        "by_template": _breakdown(ratings, facets, 1) if bootstrap else {},
     }
     table = [_question_row(row) for row in question_rows.values()]
     # The titles as of now, for the list's title order (a page reads the current names
@@ -538,19 +590,11 @@ def compute_sections(scope: Scope, *, bootstrap: bool = True) -> dict[str, dict[
         )
     sections: dict[str, dict[str, Any]] = {
         SECTION_SUMMARY: summary,
+        SECTION_BY_POSITION: _breakdown(ratings, facets, 0) if bootstrap else {},
+        SECTION_BY_TEMPLATE: _breakdown(ratings, facets, 1) if bootstrap else {},
         SECTION_INTERVIEWERS: {"rows": [jsonable(row) for row in interviewer_rows.values()]},
-        SECTION_QUESTION_INDEX: {
-            "sorts": list(QUESTION_SORT_KEYS),
-            "rows": [
-                [
-                    row["question_id"],
-                    row["question_version"],
-                    titles.get(row["question_id"], ""),
-                    [_compact(question_sort_values(row)[key]) for key in QUESTION_SORT_KEYS],
-                ]
-                for row in table
-            ],
-        },
+        SECTION_INTERVIEWER_ORDER: {"ids": interviewer_order_words(interviewer_rows)},
+        **question_orders(table, titles),
     }
     for row in table:
         sections[question_row_section(row)] = row
@@ -642,13 +686,15 @@ def read_sections(scope: Scope, names: Sequence[str]) -> Sections:
     wanted = [SECTION_SUMMARY, *names]
     rows = list(
         AnalyticsSnapshot.objects.filter(scope=scope.key, section__in=wanted).values_list(
-            "section", "payload", "computed_at"
+            "section", "payload", "computed_at", "signature"
         )
     )
-    if any(section == SECTION_SUMMARY for section, _, _ in rows):
-        parts = {section: payload for section, payload, _ in rows}
-        computed_at = next(at for section, _, at in rows if section == SECTION_SUMMARY)
-        return Sections(parts[SECTION_SUMMARY], parts, computed_at, live=False, preparing=False)
+    summary = next((row for row in rows if row[0] == SECTION_SUMMARY), None)
+    # A snapshot stored by another release has other sections: as if none were stored,
+    # until the sweep (within a minute of the upgrade) recomputes it.
+    if summary is not None and summary[3].startswith(f"v{SNAPSHOT_FORMAT}:"):
+        parts = {section: payload for section, payload, _, _ in rows}
+        return Sections(parts[SECTION_SUMMARY], parts, summary[2], live=False, preparing=False)
     with reporting_reads():
         # The size of the work: the scope's submitted answers (an upper bound of what
         # enters, one aggregate query).

@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
@@ -209,17 +208,6 @@ def scope_for(
 # --- names --------------------------------------------------------------------------
 
 
-def user_names(ids: Iterable[int]) -> dict[int, str]:
-    users = get_user_model().objects.filter(pk__in=set(ids))
-    # The username beside the name: two demo interviewers share a first name.
-    return {
-        pk: (f"{f'{first} {last}'.strip()} ({username})" if (first or last) else username)
-        for pk, username, first, last in users.values_list(
-            "pk", "username", "first_name", "last_name"
-        )
-    }
-
-
 def question_names(ids: Iterable[int | None]) -> dict[int, tuple[str, str]]:
     questions = Question.objects.filter(pk__in={i for i in ids if i is not None})
     return {pk: (title, slug) for pk, title, slug in questions.values_list("pk", "title", "slug")}
@@ -322,17 +310,22 @@ def interviewers_page(
     get: Mapping[str, Any], audience: AnalyticsAudience, *, full: bool = False
 ) -> Page:
     """Interviewer calibration, one page of interviewers by name; `full` (the CSV)
-    has them all. Only the rows shown are shaped."""
+    has them all. For an audience that sees every interviewer, the stored order by name
+    is read, then only the row sections of the page shown; an interviewer sees their own."""
     scope, form = scope_for(get, audience)
-    figures_rows = interviewer_figures(scope, audience)
-    names = user_names(r["interviewer_id"] for r in figures_rows)
-    ordered = sorted(
-        figures_rows,
-        key=lambda r: (names.get(r["interviewer_id"], "").lower(), r["interviewer_id"]),
-    )
-    paging, wanted = _paged(get, ordered, INTERVIEWERS_PER_PAGE, full=full)
-    rows = [interviewer_row(r, names) for r in wanted]
-    sections = figures_rows.sections
+    if audience.all_interviewers:
+        sections = data.read_sections(scope, [data.SECTION_INTERVIEWER_ORDER])
+        ordered = data.interviewer_order(sections)
+        paging, wanted = _paged(get, ordered, INTERVIEWERS_PER_PAGE, full=full)
+        keys = [data.INTERVIEWER_ROW_SECTION.format(pk) for pk in wanted]
+        stored = data.more_parts(scope, sections, keys)
+        figures_rows = [stored[key] for key in keys if key in stored]
+    else:
+        figures_rows = interviewer_figures(scope, audience)
+        sections = figures_rows.sections
+        paging, figures_rows = _paged(get, figures_rows, INTERVIEWERS_PER_PAGE, full=full)
+    names = data.user_names(r["interviewer_id"] for r in figures_rows)
+    rows = [interviewer_row(r, names) for r in figures_rows]
     return Page(sections, form, scope, rows, {"freshness": _freshness(sections), "paging": paging})
 
 
@@ -424,7 +417,7 @@ def interviewer_page(
     evidence = interviewer_evidence(sections, user=user, interviewer=interviewer)
     figure, detail = evidence.figure, evidence.detail
     questions, candidates, cards = evidence.questions, evidence.candidates, evidence.cards
-    names = user_names([interviewer.pk])
+    names = data.user_names([interviewer.pk])
     answers = []
     for answer in detail["answers"]:
         title = questions.get(answer["question"], ("Ad hoc question", ""))[0]
@@ -477,9 +470,8 @@ def interviewer_page(
     )
 
 
-# The list's sorts: the title, or a figure's value as shown (data.question_sort_values,
-# stored in the snapshot's index, None while hidden).
-QUESTION_SORTS = ("title", *data.QUESTION_SORT_KEYS)
+# The list's sorts: the title, or a figure's value as shown (data.question_orders).
+QUESTION_SORTS = data.QUESTION_SORTS
 
 
 QUESTIONS_PER_PAGE = 25
@@ -562,56 +554,33 @@ def question_row(
 
 
 def _decorate(row: dict[str, Any]) -> None:
-    """The links and the chart of a row that is shown (not of every row: reverse() and
-    the SVG cost time per row, and a listing shows one page of them)."""
+    """The links, the chart and the cells of a row that is shown (not of every row:
+    reverse() and the SVG cost time per row, and a listing shows one page of them)."""
     row["url"] = reverse("interviews:analytics_question", args=[row["question"]])
     row["bank_url"] = reverse("questions:detail", args=[row["slug"]]) if row["slug"] else None
     row["bars"] = _bars(row)
+    row["cells"] = html.question_cells(row)
 
 
-def sorted_question_index(
-    index: Sequence[data.QuestionIndexEntry], sort: str
-) -> list[data.QuestionIndexEntry]:
-    """The index entries in the order of `sort` (a QUESTION_SORTS name, `-` for highest
-    first); ties, and the rows whose figure is hidden (last), by title, id and version
-    (the title the index was computed with: no query for the names of every row)."""
-
-    def title(entry: data.QuestionIndexEntry) -> tuple[str, int, int]:
-        return (entry.title.lower(), entry.question_id, entry.question_version or 0)
-
-    descending = sort.startswith("-")
-    by = sort.lstrip("-")
-    entries = sorted(index, key=title)
-    if by == "title":
-        return sorted(entries, key=title, reverse=descending)
-    position = data.QUESTION_SORT_KEYS.index(by)
-    present = [e for e in entries if e.values[position] is not None]
-    missing = [e for e in entries if e.values[position] is None]
-    present.sort(key=lambda e: e.values[position], reverse=descending)  # type: ignore[arg-type, return-value]
-    return present + missing
+def question_sort(asked: str | None) -> str:
+    """The sort asked for, if it is one (a QUESTION_SORTS name, `-` for the other way),
+    else by title."""
+    return asked if asked and asked.lstrip("-") in QUESTION_SORTS else "title"
 
 
 def questions_page(
     get: Mapping[str, Any], audience: AnalyticsAudience, *, full: bool = False
 ) -> Page:
-    """Question health, one page of rows: the snapshot's index (each version's sort
-    values) is sorted, and only the rows shown are read. `full` (the CSV) reads them all."""
+    """Question health, one page of rows: the snapshot's order for the sort asked is read,
+    and then only the rows shown. `full` (the CSV) reads them all."""
     scope, form = scope_for(get, audience)
-    sections = data.read_sections(scope, [data.SECTION_QUESTION_INDEX])
-    index = data.question_index(sections)
-
-    sort = get.get("sort") or "title"
-    if sort.lstrip("-") not in QUESTION_SORTS:
-        sort = "title"
-    ordered = sorted_question_index(index, sort)
+    sort = question_sort(get.get("sort"))
+    sections = data.read_sections(scope, [data.question_order_section(sort)])
+    ordered = data.question_order(sections, sort)
     paging, wanted = _paged(get, ordered, QUESTIONS_PER_PAGE, full=full, sort=sort)
-    stored = data.more_parts(scope, sections, [e.section for e in wanted])
-    names = question_names(e.question_id for e in wanted)
-    shown = [
-        question_row(stored[key], names, chart=not full)
-        for key in (e.section for e in wanted)
-        if key in stored
-    ]
+    stored = data.more_parts(scope, sections, wanted)
+    names = question_names(stored[key]["question_id"] for key in wanted if key in stored)
+    shown = [question_row(stored[key], names, chart=not full) for key in wanted if key in stored]
     query = {k: v for k, v in get.items() if k in ("position", "template", "start", "end") and v}
     links = {}
     for name in QUESTION_SORTS:
@@ -691,17 +660,17 @@ def reliability_rows(
 
 def reliability_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Page:
     scope, form = scope_for(get, audience)
-    sections = data.read_sections(scope, [])
-    summary = sections.summary or {"by_template": {}, "by_position": {}, "reliability": None}
+    sections = data.read_sections(scope, [data.SECTION_BY_POSITION, data.SECTION_BY_TEMPLATE])
+    summary = sections.summary or {"reliability": None}
+    by_template = sections.part(data.SECTION_BY_TEMPLATE) or {}
+    by_position = sections.part(data.SECTION_BY_POSITION) or {}
     templates = dict(
-        InterviewTemplate.objects.filter(
-            pk__in=[int(k) for k in summary["by_template"]]
-        ).values_list("pk", "name")
+        InterviewTemplate.objects.filter(pk__in=[int(k) for k in by_template]).values_list(
+            "pk", "name"
+        )
     )
     positions = dict(
-        Position.objects.filter(pk__in=[int(k) for k in summary["by_position"]]).values_list(
-            "pk", "title"
-        )
+        Position.objects.filter(pk__in=[int(k) for k in by_position]).values_list("pk", "title")
     )
     return Page(
         sections,
@@ -713,9 +682,9 @@ def reliability_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Pag
             "overall": shown_alpha(summary["reliability"]),
             "overall_interval": shown_interval_alpha(summary["reliability"]),
             "overall_reading": (summary["reliability"] or {}).get("reading") or "—",
-            "by_template": reliability_rows(summary["by_template"], templates, lambda pk: None),
+            "by_template": reliability_rows(by_template, templates, lambda pk: None),
             "by_position": reliability_rows(
-                summary["by_position"],
+                by_position,
                 positions,
                 lambda pk: reverse("interviews:position_detail", args=[pk]),
             ),
@@ -728,13 +697,13 @@ def position_reliability(position: Position) -> dict[str, Any] | None:
     from interviews.models import AnalyticsSnapshot
 
     payload = (
-        AnalyticsSnapshot.objects.filter(scope=data.Scope().key, section=data.SECTION_SUMMARY)
+        AnalyticsSnapshot.objects.filter(scope=data.Scope().key, section=data.SECTION_BY_POSITION)
         .values_list("payload", flat=True)
         .first()
     )
     if payload is None:
         return None
-    reliability = payload["by_position"].get(str(position.pk))
+    reliability = payload.get(str(position.pk))
     return {
         "alpha": shown_alpha(reliability),
         "interval_alpha": shown_interval_alpha(reliability),
