@@ -439,12 +439,12 @@ def question_orders(
         "-title": named[::-1],
     }
     for key in QUESTION_SORT_KEYS:
-        present = [row for row in named if values[id(row)][key] is not None]
+        present = [(value, row) for row in named if (value := values[id(row)][key]) is not None]
         missing = [row for row in named if values[id(row)][key] is None]
         for descending in (False, True):
             # sorted() is stable: equal values keep the title order, either way.
-            ranked = sorted(present, key=lambda row: values[id(row)][key], reverse=descending)
-            orders[f"-{key}" if descending else key] = ranked + missing
+            ranked = sorted(present, key=lambda pair: pair[0], reverse=descending)
+            orders[f"-{key}" if descending else key] = [row for _, row in ranked] + missing
     # One string of "id:version" words: parsed in microseconds, where a JSON list of
     # [id, version] pairs took 0.7 ms at benchmark size, on every view of the list.
     return {

@@ -319,13 +319,13 @@ def interviewers_page(
         paging, wanted = _paged(get, ordered, INTERVIEWERS_PER_PAGE, full=full)
         keys = [data.INTERVIEWER_ROW_SECTION.format(pk) for pk in wanted]
         stored = data.more_parts(scope, sections, keys)
-        figures_rows = [stored[key] for key in keys if key in stored]
+        shown: Sequence[Mapping[str, Any]] = [stored[key] for key in keys if key in stored]
     else:
-        figures_rows = interviewer_figures(scope, audience)
-        sections = figures_rows.sections
-        paging, figures_rows = _paged(get, figures_rows, INTERVIEWERS_PER_PAGE, full=full)
-    names = data.user_names(r["interviewer_id"] for r in figures_rows)
-    rows = [interviewer_row(r, names) for r in figures_rows]
+        own = interviewer_figures(scope, audience)
+        sections = own.sections
+        paging, shown = _paged(get, own, INTERVIEWERS_PER_PAGE, full=full)
+    names = data.user_names(r["interviewer_id"] for r in shown)
+    rows = [interviewer_row(r, names) for r in shown]
     return Page(sections, form, scope, rows, {"freshness": _freshness(sections), "paging": paging})
 
 
