@@ -169,6 +169,13 @@ class AnalyticsFilter(forms.Form):
         position_field.choices = [("", "All positions"), *positions]
         template_field.choices = [("", "All templates"), *templates.values_list("pk", "name")]
 
+    def labels(self, name: str) -> dict[int, str]:
+        """A choice field's labels by id: the names of every position or template the
+        audience's figures can hold (no further query for them)."""
+        field = form_field(self, name, forms.ChoiceField)
+        choices: list[tuple[Any, str]] = field.choices  # type: ignore[assignment]  # as in options
+        return {value: str(label) for value, label in choices if value != ""}
+
     def options(self, name: str) -> SafeString:
         """The <option>s of a choice field, the sent one selected: a manager's template
         list runs to hundreds of options, and Django's select widget renders each through
@@ -664,14 +671,8 @@ def reliability_page(get: Mapping[str, Any], audience: AnalyticsAudience) -> Pag
     summary = sections.summary or {"reliability": None}
     by_template = sections.part(data.SECTION_BY_TEMPLATE) or {}
     by_position = sections.part(data.SECTION_BY_POSITION) or {}
-    templates = dict(
-        InterviewTemplate.objects.filter(pk__in=[int(k) for k in by_template]).values_list(
-            "pk", "name"
-        )
-    )
-    positions = dict(
-        Position.objects.filter(pk__in=[int(k) for k in by_position]).values_list("pk", "title")
-    )
+    # The filter offers every template and position the audience's figures can hold.
+    templates, positions = form.labels("template"), form.labels("position")
     return Page(
         sections,
         form,
