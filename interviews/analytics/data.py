@@ -85,8 +85,8 @@ QUESTION_SECTION = "question:{}"
 # way: the question versions as "id:version" words, computed with the figures) and then only
 # the rows of the page it shows, one section per question version. (The whole table in
 # one section was megabytes of JSON at benchmark size, read by every view of the list;
-# then an index of every version's sort values, sorted per request, 194 kB and some
-# 12 ms a view. The CSV reads every row section, in one query.)
+# then an index of every version's sort values, sorted per request, 194 kB and about
+# 10 ms a view. The CSV reads every row section, in one query.)
 QUESTION_ORDER_SECTION = "questions:order:{}"
 # One interviewer's row of the calibration table: what their own listing and their detail
 # page read (not the whole table, hundreds of kB at benchmark size).
@@ -424,7 +424,7 @@ def question_orders(
     table: Sequence[Mapping[str, Any]], titles: Mapping[int, str]
 ) -> dict[str, dict[str, Any]]:
     """The list's every order, computed with the figures: for each sort, both ways, the
-    question versions as [id, version] pairs. A figure sorts by its value (`-`: highest
+    question versions as "id:version" words. A figure sorts by its value (`-`: highest
     first) with the rows whose figure is hidden last; ties, and the hidden rows, by title,
     id and version; `-title` is Z–A."""
 
